@@ -1,0 +1,93 @@
+using Emperor.Core.Emperor;
+using Emperor.Hosting;
+using Emperor.Hosting.Monitors;
+using Emperor.Unix.FileSystem;
+using Emperor.Unix.Processes;
+using Microsoft.Extensions.Logging;
+
+namespace Emperor.Cli;
+
+/// <summary>Composition root of the Emperor role: settings, monitors, launcher, loop.</summary>
+internal static class EmperorRole
+{
+    public static int Run(IReadOnlyList<KeyValuePair<string, string>> options, ILoggerFactory loggers)
+    {
+        var logger = loggers.CreateLogger("emperor");
+        var (settings, errors) = EmperorSettingsReader.Read(options);
+        foreach (var e in errors)
+        {
+            Console.Error.WriteLine("emperor: " + e);
+        }
+
+        if (errors.Count > 0)
+        {
+            return 1;
+        }
+
+        var self = Environment.ProcessPath ?? "/proc/self/exe";
+        var startup = Directory.GetCurrentDirectory();
+        var monitors = new List<IImperialMonitor>();
+        foreach (var source in settings.Sources)
+        {
+            var monitor = CreateMonitor(source, startup, settings, logger, out var error);
+            if (monitor is null)
+            {
+                Console.Error.WriteLine($"emperor: --emperor {source}: {error}");
+                return 1;
+            }
+
+            monitors.Add(monitor);
+        }
+
+        var env = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .Select(e => new KeyValuePair<string, string>((string)e.Key, (string?)e.Value ?? string.Empty))
+            .OrderBy(kv => kv.Key, StringComparer.Ordinal)
+            .ToList();
+        var service = new EmperorService(settings, monitors, new VassalLauncher(self), TimeProvider.System, logger, env, self);
+        var code = service.RunAsync(handleSignals: true).GetAwaiter().GetResult();
+        service.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        return code;
+    }
+
+    private static IImperialMonitor? CreateMonitor(string source, string startup, EmperorSettings settings, ILogger logger, out string? error)
+    {
+        error = null;
+        var fs = UnixFileSystem.Instance;
+        if (source.StartsWith("dir://", StringComparison.Ordinal))
+        {
+            return Dir(source["dir://".Length..], startup, settings, logger, out error);
+        }
+
+        if (source.StartsWith("glob://", StringComparison.Ordinal))
+        {
+            return new GlobMonitor(source["glob://".Length..], startup, fs, settings, logger);
+        }
+
+        if (source.Contains("://", StringComparison.Ordinal))
+        {
+            error = "unknown imperial monitor scheme (supported: dir://, glob://)";
+            return null;
+        }
+
+        // uWSGI: an existing directory is dir://, anything else (patterns, files, missing paths) is glob:// (spec §2.1).
+        if (source.IndexOfAny(['*', '?', '[']) < 0 && Directory.Exists(source))
+        {
+            return Dir(source, startup, settings, logger, out error);
+        }
+
+        return new GlobMonitor(source, startup, fs, settings, logger);
+    }
+
+    private static DirectoryMonitor? Dir(string path, string startup, EmperorSettings settings, ILogger logger, out string? error)
+    {
+        var full = Path.GetFullPath(path, startup);
+        if (!Directory.Exists(full))
+        {
+            error = $"directory {full} does not exist";
+            return null;
+        }
+
+        error = null;
+        return new DirectoryMonitor(full.TrimEnd('/').Length == 0 ? "/" : full.TrimEnd('/'), UnixFileSystem.Instance, settings, logger);
+    }
+}

@@ -1,0 +1,10 @@
+namespace Emperor.Core.Abstractions;
+
+internal enum FileKind
+{
+    Other,
+    Regular,
+    Directory,
+    Symlink,
+    Fifo,
+}

@@ -1,0 +1,14 @@
+namespace Emperor.Core.Abstractions;
+
+/// <summary>The few file-system facts the imperial monitors use. Implemented for real in Emperor.Unix.</summary>
+internal interface IFileSystem
+{
+    /// <summary>stat (follow = true) or lstat. Returns the errno on failure (2 = ENOENT).</summary>
+    bool TryStat(string path, bool follow, out FileStatus status, out int errno);
+
+    /// <summary>Entry names of a directory (no "." or ".."); empty when it cannot be read.</summary>
+    IReadOnlyList<string> ListDirectory(string path);
+
+    /// <summary>Paths matching a shell pattern, sorted as glob(3) sorts them.</summary>
+    IReadOnlyList<string> Glob(string pattern);
+}

@@ -1,0 +1,55 @@
+namespace Emperor.Core.Emperor;
+
+/// <summary>The Emperor's own settings, with uWSGI's names and defaults (spec §1.1).</summary>
+internal sealed record EmperorSettings
+{
+    public IReadOnlyList<string> Sources { get; init; } = [];
+
+    /// <summary><c>--emperor-freq</c>: the safety-net rescan period (inotify reacts at once).</summary>
+    public TimeSpan Frequency { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary><c>--binary-path</c>; null means this executable (its vassal role).</summary>
+    public string? BinaryPath { get; init; }
+
+    /// <summary><c>--emperor-wrapper</c>: argv[0] and executable instead of the binary path.</summary>
+    public string? Wrapper { get; init; }
+
+    public IReadOnlyList<string> ExtraExtensions { get; init; } = [];
+
+    public IReadOnlyList<string> VassalsInherit { get; init; } = [];
+
+    public IReadOnlyList<string> VassalsInclude { get; init; } = [];
+
+    public IReadOnlyList<string> VassalsInheritBefore { get; init; } = [];
+
+    public IReadOnlyList<string> VassalsIncludeBefore { get; init; } = [];
+
+    public IReadOnlyList<string> VassalSet { get; init; } = [];
+
+    public bool NoFollow { get; init; }
+
+    public bool Tyrant { get; init; }
+
+    public bool TyrantNoFollow { get; init; }
+
+    /// <summary><c>--emperor-curse-tolerance</c>: how long a stopped vassal may live before SIGKILL.</summary>
+    public TimeSpan CurseTolerance { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary><c>--reload-mercy</c>: Ragnarok's patience before SIGKILL to everything left.</summary>
+    public TimeSpan ReloadMercy { get; init; } = TimeSpan.FromSeconds(30);
+
+    public bool GracefulShutdown { get; init; }
+
+    /// <summary><c>--emperor-throttle</c> in ms: the blacklist's step.</summary>
+    public TimeSpan Throttle { get; init; } = TimeSpan.FromMilliseconds(1000);
+
+    /// <summary><c>--emperor-max-throttle</c> in ms: the blacklist's cap.</summary>
+    public TimeSpan MaxThrottle { get; init; } = TimeSpan.FromMilliseconds(180000);
+
+    public bool NoBlacklist { get; init; }
+
+    public string? PidFile { get; init; }
+
+    /// <summary><c>--emperor-stats</c> / <c>--emperor-stats-server</c> address.</summary>
+    public string? StatsAddress { get; init; }
+}

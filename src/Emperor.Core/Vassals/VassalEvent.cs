@@ -1,0 +1,41 @@
+namespace Emperor.Core.Vassals;
+
+/// <summary>Something that happened to one vassal. The shell turns OS facts into these.</summary>
+internal abstract record VassalEvent
+{
+    /// <summary>The source's content changed (or SIGHUP asked for a reload of everything).</summary>
+    public sealed record ConfigChanged(string Why) : VassalEvent;
+
+    /// <summary>The source's owner changed (tyrant mode): restart under the new owner.</summary>
+    public sealed record OwnerChanged : VassalEvent;
+
+    /// <summary>The source is gone, or the Emperor is shutting down.</summary>
+    public sealed record Removed(string Why) : VassalEvent;
+
+    /// <summary>The shell started a process.</summary>
+    public sealed record Spawned(int Pid) : VassalEvent;
+
+    /// <summary>The shell could not start a process.</summary>
+    public sealed record SpawnFailed(string Reason) : VassalEvent;
+
+    /// <summary>The process ended.</summary>
+    public sealed record Exited(int Pid, VassalExit Exit) : VassalEvent;
+
+    /// <summary>A byte arrived on the link.</summary>
+    public sealed record LinkMessage(byte Message) : VassalEvent;
+
+    /// <summary>The link reached EOF or failed.</summary>
+    public sealed record LinkClosed : VassalEvent;
+
+    /// <summary>A timer set by an earlier effect fired.</summary>
+    public sealed record TimerFired(int Generation) : VassalEvent;
+
+    /// <summary>The blacklist was cleared (SIGURG): a waiting vassal may start now.</summary>
+    public sealed record Pardoned : VassalEvent;
+
+    /// <summary>The shell found that a reload byte was never read: the vassal does not speak the protocol.</summary>
+    public sealed record ReloadIgnored : VassalEvent;
+
+    /// <summary>The shell found the reload byte read: the vassal handles reloads itself.</summary>
+    public sealed record ReloadAcknowledged : VassalEvent;
+}

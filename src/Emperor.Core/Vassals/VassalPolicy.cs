@@ -1,0 +1,10 @@
+namespace Emperor.Core.Vassals;
+
+/// <summary>Emperor settings the lifecycle depends on.</summary>
+/// <param name="StopTolerance">How long a stopped vassal may live before SIGKILL (<c>--emperor-curse-tolerance</c>, 30 s).</param>
+/// <param name="GracefulShutdown">Stop with byte 2 instead of 0 (<c>--emperor-graceful-shutdown</c>).</param>
+/// <param name="ReloadAckTimeout">How long a vassal has to read a reload byte before it is restarted instead.</param>
+internal sealed record VassalPolicy(TimeSpan StopTolerance, bool GracefulShutdown, TimeSpan ReloadAckTimeout)
+{
+    public static VassalPolicy Default { get; } = new(TimeSpan.FromSeconds(30), false, TimeSpan.FromSeconds(1));
+}

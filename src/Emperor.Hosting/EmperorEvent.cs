@@ -1,0 +1,25 @@
+namespace Emperor.Hosting;
+
+/// <summary>Everything that reaches the Emperor's event loop.</summary>
+internal abstract record EmperorEvent
+{
+    public sealed record MonitorDirty(int Monitor) : EmperorEvent;
+
+    public sealed record RescanDue(int Monitor) : EmperorEvent;
+
+    public sealed record PeriodicRescan : EmperorEvent;
+
+    public sealed record ProcessExited(int Pid, int WaitStatus) : EmperorEvent;
+
+    public sealed record LinkByte(string Name, int Pid, byte Message) : EmperorEvent;
+
+    public sealed record LinkEof(string Name, int Pid) : EmperorEvent;
+
+    public sealed record VassalTimer(string Name, int Generation) : EmperorEvent;
+
+    public sealed record Signal(int Number) : EmperorEvent;
+
+    public sealed record MercyExpired : EmperorEvent;
+
+    public sealed record FinalDeadline : EmperorEvent;
+}

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Logging;
+
+namespace Emperor.Hosting;
+
+/// <summary>Log lines keep uWSGI's phrases where operators grep for them (spec, REPORT.md "Sample log lines").</summary>
+internal sealed partial class EmperorService
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "*** starting Emperor ***")]
+    private static partial void LogStarting(ILogger logger);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "[emperor] *** RAGNAROK EVOKED ***")]
+    private static partial void LogRagnarok(ILogger logger);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "[emperor] Ragnarok already in progress")]
+    private static partial void LogRagnarokInProgress(ILogger logger);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "[emperor] NO MERCY for vassal {Name} (pid: {Pid}) !!!")]
+    private static partial void LogNoMercy(ILogger logger, string name, int pid);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "The Emperor is buried.")]
+    private static partial void LogBuried(ILogger logger);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "[emperor] SIGHUP: reloading {Count} vassals")]
+    private static partial void LogReloadAll(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "vassal instance {Name} (last modified {LastModified}) status {Status} loyal {Loyal} zerg 0 state {State} pid {Pid} restarts {Restarts} reason: {Reason}")]
+    private static partial void LogStatusLine(ILogger logger, string name, long lastModified, int status, int loyal, string state, int pid, int restarts, string reason);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "[emperor] cleaning up blacklist ({Count} entries)")]
+    private static partial void LogBlacklistCleared(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "[emperor-tyrant] invalid permissions for vassal {Name}: owned by uid {Uid} gid {Gid}; tyrant mode never runs a vassal as root (change the file's owner)")]
+    private static partial void LogTyrantRefused(ILogger logger, string name, int uid, int gid);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "[emperor-tyrant] dropping privileges to {Uid} {Gid} for instance {Name}")]
+    private static partial void LogTyrantDrop(ILogger logger, int uid, int gid, string name);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "!!! permissions of file {Name} changed (now {Uid}:{Gid}). restarting the instance... !!!")]
+    private static partial void LogOwnerChanged(ILogger logger, string name, int uid, int gid);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Critical, Message = "[emperor] the event loop failed; killing every vassal and exiting")]
+    private static partial void LogLoopCrashed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 13, Message = "[emperor] {Message}")]
+    private static partial void LogVassal(ILogger logger, LogLevel level, string message);
+}

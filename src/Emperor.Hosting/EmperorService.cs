@@ -1,0 +1,587 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Threading.Channels;
+using Emperor.Core.Abstractions;
+using Emperor.Core.Emperor;
+using Emperor.Core.Policies;
+using Emperor.Core.Vassals;
+using Emperor.Hosting.Monitors;
+using Microsoft.Extensions.Logging;
+
+namespace Emperor.Hosting;
+
+/// <summary>
+/// The Emperor: keeps exactly the right vassals running for its imperial monitors.
+/// </summary>
+/// <remarks>
+/// Implementation notes.
+/// <list type="bullet">
+/// <item>One dedicated, long-lived thread ("emperor-loop") owns all state and reads one unbounded channel.
+/// Monitors, process exits, link bytes, signals and timers only post events; nothing else touches records,
+/// so there are no locks.</item>
+/// <item>That thread is the only one that spawns: the launcher's fd inheritance needs it, and
+/// PR_SET_PDEATHSIG follows the thread that forked, which must live as long as the vassals.</item>
+/// <item>The loop never sleeps or blocks on a vassal: delays are TimeProvider timers that post events.</item>
+/// <item>Lifecycle decisions are made by the pure <see cref="VassalStateMachine"/>; this class runs its effects.</item>
+/// </list>
+/// </remarks>
+internal sealed partial class EmperorService : IAsyncDisposable
+{
+    private const int Sigint = 2;
+    private const int Sigterm = 15;
+    private const int Sigquit = 3;
+    private const int Sighup = 1;
+    private const int Sigusr1 = 10;
+    private const int Sigurg = 23;
+    private const int Sigwinch = 28;
+    private const int Sigkill = 9;
+
+    /// <summary>inotify events come in bursts (an editor's save is several); one scan answers a burst.</summary>
+    private static readonly TimeSpan s_coalesce = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>A vanished source must stay vanished this long: a save-by-rename is a change, not a stop and a spawn.</summary>
+    private static readonly TimeSpan s_removalConfirm = TimeSpan.FromMilliseconds(150);
+
+    private readonly EmperorSettings _settings;
+    private readonly IReadOnlyList<IImperialMonitor> _monitors;
+    private readonly IVassalLauncher _launcher;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly IReadOnlyList<KeyValuePair<string, string>> _environment;
+    private readonly string _selfExecutable;
+    private readonly Channel<EmperorEvent> _events = Channel.CreateUnbounded<EmperorEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Dictionary<string, VassalRecord> _records = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, VassalRecord> _byPid = [];
+    private readonly HashSet<string> _refusedTyrant = new(StringComparer.Ordinal);
+    private readonly bool[] _rescanScheduled;
+    private readonly VassalPolicy _policy;
+    private readonly Blacklist _blacklist;
+    private readonly List<PosixSignalRegistration> _signals = [];
+    private readonly TaskCompletionSource<int> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ITimer? _periodic;
+    private ITimer? _mercy;
+    private bool _ragnarok;
+    private Thread? _thread;
+
+    public EmperorService(
+        EmperorSettings settings,
+        IReadOnlyList<IImperialMonitor> monitors,
+        IVassalLauncher launcher,
+        TimeProvider time,
+        ILogger logger,
+        IReadOnlyList<KeyValuePair<string, string>> environment,
+        string selfExecutable)
+    {
+        _settings = settings;
+        _monitors = monitors;
+        _launcher = launcher;
+        _time = time;
+        _logger = logger;
+        _environment = environment;
+        _selfExecutable = selfExecutable;
+        _rescanScheduled = new bool[monitors.Count];
+        _policy = new VassalPolicy(settings.CurseTolerance, settings.GracefulShutdown, TimeSpan.FromSeconds(1));
+        _blacklist = new Blacklist(time, settings.Throttle, settings.MaxThrottle, !settings.NoBlacklist);
+    }
+
+    /// <summary>Number of vassal records (for tests and stats).</summary>
+    public int VassalCount => _records.Count;
+
+    /// <summary>Starts the loop thread; the task completes with the exit code when the Emperor is buried.</summary>
+    public Task<int> RunAsync(bool handleSignals)
+    {
+        if (handleSignals)
+        {
+            foreach (var sig in new[] { Sigint, Sigterm, Sigquit, Sighup, Sigusr1, Sigurg, Sigwinch })
+            {
+                _signals.Add(PosixSignalRegistration.Create((PosixSignal)sig, ctx =>
+                {
+                    ctx.Cancel = true;
+                    Post(new EmperorEvent.Signal(sig));
+                }));
+            }
+        }
+
+        _thread = new Thread(Loop) { Name = "emperor-loop", IsBackground = true };
+        _thread.Start();
+        return _exit.Task;
+    }
+
+    /// <summary>Posts an event from any thread.</summary>
+    public void Post(EmperorEvent e) => _events.Writer.TryWrite(e);
+
+    private void Loop()
+    {
+        try
+        {
+            LogStarting(_logger);
+            if (_settings.PidFile is { } pidFile)
+            {
+                File.WriteAllText(pidFile, Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n");
+            }
+
+            for (var i = 0; i < _monitors.Count; i++)
+            {
+                var index = i;
+                _monitors[i].Start(() => Post(new EmperorEvent.MonitorDirty(index)));
+                Rescan(i);
+            }
+
+            _periodic = _time.CreateTimer(_ => Post(new EmperorEvent.PeriodicRescan()), null, _settings.Frequency, _settings.Frequency);
+            var reader = _events.Reader;
+            while (!_exit.Task.IsCompleted)
+            {
+                if (!reader.TryRead(out var e))
+                {
+                    // Blocking wait on the dedicated thread: nothing else runs here, and the thread must stay
+                    // alive (PDEATHSIG is tied to it), so it must not become an async continuation.
+                    if (!reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+                    {
+                        break;
+                    }
+
+                    continue;
+                }
+
+                Handle(e);
+            }
+        }
+        catch (Exception ex)
+        {
+            LogLoopCrashed(_logger, ex);
+            KillEverything();
+            _exit.TrySetResult(1);
+        }
+    }
+
+    private void Handle(EmperorEvent e)
+    {
+        switch (e)
+        {
+            case EmperorEvent.MonitorDirty d:
+                if (!_rescanScheduled[d.Monitor] && !_ragnarok)
+                {
+                    _rescanScheduled[d.Monitor] = true;
+                    OneShot(s_coalesce, new EmperorEvent.RescanDue(d.Monitor));
+                }
+
+                break;
+            case EmperorEvent.RescanDue r:
+                _rescanScheduled[r.Monitor] = false;
+                Rescan(r.Monitor);
+                break;
+            case EmperorEvent.PeriodicRescan:
+                for (var i = 0; i < _monitors.Count; i++)
+                {
+                    Rescan(i);
+                }
+
+                break;
+            case EmperorEvent.ProcessExited x:
+                OnProcessExited(x.Pid, x.WaitStatus);
+                break;
+            case EmperorEvent.LinkByte b:
+                if (_records.TryGetValue(b.Name, out var rb) && rb.State.Pid == b.Pid)
+                {
+                    Apply(rb, new VassalEvent.LinkMessage(b.Message));
+                }
+
+                break;
+            case EmperorEvent.LinkEof eof:
+                if (_records.TryGetValue(eof.Name, out var re) && re.State.Pid == eof.Pid)
+                {
+                    Apply(re, new VassalEvent.LinkClosed());
+                }
+
+                break;
+            case EmperorEvent.VassalTimer t:
+                if (_records.TryGetValue(t.Name, out var rt))
+                {
+                    Apply(rt, new VassalEvent.TimerFired(t.Generation));
+                }
+
+                break;
+            case EmperorEvent.Signal s:
+                OnSignal(s.Number);
+                break;
+            case EmperorEvent.MercyExpired:
+                foreach (var r in _records.Values.Where(r => r.Process is not null).ToList())
+                {
+                    LogNoMercy(_logger, r.Name, r.State.Pid);
+                    r.Process!.SignalGroup(Sigkill);
+                }
+
+                OneShot(TimeSpan.FromSeconds(5), new EmperorEvent.FinalDeadline());
+                break;
+            case EmperorEvent.FinalDeadline:
+                Bury();
+                break;
+        }
+
+        if (_ragnarok && _records.Count == 0)
+        {
+            Bury();
+        }
+    }
+
+    private void Rescan(int index)
+    {
+        if (_ragnarok)
+        {
+            return;
+        }
+
+        var monitor = _monitors[index];
+        var current = monitor.Scan();
+        var now = _time.GetTimestamp();
+        foreach (var (name, entry) in current)
+        {
+            if (_records.TryGetValue(name, out var record))
+            {
+                if (record.Monitor != index)
+                {
+                    continue; // names are global: the first monitor that produced it owns it (spec §2.1)
+                }
+
+                record.MissingSince = null;
+                var old = record.Entry;
+                record.Entry = entry;
+                if (_settings.Tyrant && (old.Uid != entry.Uid || old.Gid != entry.Gid))
+                {
+                    LogOwnerChanged(_logger, name, entry.Uid, entry.Gid);
+                    Apply(record, new VassalEvent.OwnerChanged());
+                }
+                else if (old.ModifiedNs != entry.ModifiedNs || !string.Equals(old.InlineConfig, entry.InlineConfig, StringComparison.Ordinal))
+                {
+                    Apply(record, new VassalEvent.ConfigChanged("config changed"));
+                }
+
+                continue;
+            }
+
+            if (_settings.Tyrant && (entry.Uid == 0 || entry.Gid == 0))
+            {
+                if (_refusedTyrant.Add(name))
+                {
+                    LogTyrantRefused(_logger, name, entry.Uid, entry.Gid);
+                }
+
+                continue;
+            }
+
+            _refusedTyrant.Remove(name);
+            var (state, effects) = VassalStateMachine.Start(name);
+            var created = new VassalRecord(name, index, entry, state);
+            _records[name] = created;
+            Execute(created, effects);
+        }
+
+        _refusedTyrant.RemoveWhere(n => !current.ContainsKey(n) && !_records.ContainsKey(n));
+        var confirmLater = false;
+        foreach (var record in _records.Values.Where(r => r.Monitor == index && !current.ContainsKey(r.Name)).ToList())
+        {
+            if (record.MissingSince is null)
+            {
+                record.MissingSince = now;
+                confirmLater = true;
+            }
+            else if (_time.GetElapsedTime(record.MissingSince.Value, now) >= s_removalConfirm)
+            {
+                Apply(record, new VassalEvent.Removed("its config is gone"));
+            }
+            else
+            {
+                confirmLater = true;
+            }
+        }
+
+        if (confirmLater && !_rescanScheduled[index])
+        {
+            _rescanScheduled[index] = true;
+            OneShot(s_removalConfirm, new EmperorEvent.RescanDue(index));
+        }
+    }
+
+    private void Apply(VassalRecord record, VassalEvent e)
+    {
+        var (state, effects) = VassalStateMachine.Apply(record.State, e, _policy, _blacklist);
+        record.State = state;
+        Execute(record, effects);
+    }
+
+    private void Execute(VassalRecord record, List<VassalEffect> effects)
+    {
+        foreach (var effect in effects)
+        {
+            switch (effect)
+            {
+                case VassalEffect.Spawn:
+                    Spawn(record);
+                    break;
+                case VassalEffect.SendMessage m:
+                    record.Process?.Link.TrySend(m.Message);
+                    break;
+                case VassalEffect.SignalGroup g:
+                    record.Process?.SignalGroup(g.Signal);
+                    break;
+                case VassalEffect.StartTimer t:
+                    record.Timer?.Dispose();
+                    var name = record.Name;
+                    var gen = t.Generation;
+                    record.Timer = _time.CreateTimer(_ => Post(new EmperorEvent.VassalTimer(name, gen)), null, t.Delay, Timeout.InfiniteTimeSpan);
+                    break;
+                case VassalEffect.VerifyReloadConsumed:
+                    var unread = record.Process?.Link.UnreadByPeer() ?? 0;
+                    Apply(record, unread > 0 ? new VassalEvent.ReloadIgnored() : new VassalEvent.ReloadAcknowledged());
+                    break;
+                case VassalEffect.Delete:
+                    Delete(record);
+                    break;
+                case VassalEffect.Log l:
+                    LogDecision(l);
+                    break;
+            }
+        }
+    }
+
+    private void Spawn(VassalRecord record)
+    {
+        if (_ragnarok)
+        {
+            return;
+        }
+
+        var entry = record.Entry;
+        var monitor = _monitors[record.Monitor];
+        var flag = VassalFormat.FlagFor(record.Name, _settings.ExtraExtensions) ?? "--inherit";
+        var configPath = entry.InlineConfig is not null ? "emperor://" + record.Name : record.Name;
+        var executable = _settings.Wrapper ?? _settings.BinaryPath ?? _selfExecutable;
+        var argv = VassalCommandLine.Build(_settings, executable, flag, configPath);
+        var env = VassalEnvironment.Build(_environment, entry.Path);
+        int? uid = _settings.Tyrant ? entry.Uid : null;
+        int? gid = _settings.Tyrant ? entry.Gid : null;
+        if (_settings.Tyrant)
+        {
+            LogTyrantDrop(_logger, uid!.Value, gid!.Value, record.Name);
+        }
+
+        var request = new LaunchRequest(
+            executable,
+            argv,
+            monitor.WorkingDirectory,
+            env,
+            uid,
+            gid,
+            entry.InlineConfig is null ? null : System.Text.Encoding.UTF8.GetBytes(entry.InlineConfig));
+        var result = _launcher.Launch(request, (pid, status) => Post(new EmperorEvent.ProcessExited(pid, status)));
+        if (result.Process is not { } process)
+        {
+            Apply(record, new VassalEvent.SpawnFailed(result.Error ?? "unknown error"));
+            return;
+        }
+
+        record.Process = process;
+        record.StartedAt = _time.GetUtcNow();
+        _byPid[process.Pid] = record;
+        Apply(record, new VassalEvent.Spawned(process.Pid));
+        _ = ReadLinkAsync(record.Name, process);
+    }
+
+    private async Task ReadLinkAsync(string name, IVassalProcess process)
+    {
+        var buffer = new byte[64];
+        var pid = process.Pid;
+        try
+        {
+            while (true)
+            {
+                var n = await process.Link.ReceiveAsync(buffer, CancellationToken.None);
+                if (n <= 0)
+                {
+                    break;
+                }
+
+                for (var i = 0; i < n; i++)
+                {
+                    Post(new EmperorEvent.LinkByte(name, pid, buffer[i]));
+                }
+            }
+        }
+        catch (Exception e) when (e is ObjectDisposedException or System.Net.Sockets.SocketException or OperationCanceledException)
+        {
+            return; // the record let go of the link: nothing to report
+        }
+
+        Post(new EmperorEvent.LinkEof(name, pid));
+    }
+
+    private void OnProcessExited(int pid, int waitStatus)
+    {
+        if (!_byPid.Remove(pid, out var record))
+        {
+            return;
+        }
+
+        var process = record.Process;
+        if (process is not null && process.Pid == pid)
+        {
+            record.Process = null;
+            process.Dispose();
+        }
+
+        Apply(record, new VassalEvent.Exited(pid, VassalExit.FromWaitStatus(waitStatus)));
+    }
+
+    private void Delete(VassalRecord record)
+    {
+        record.Timer?.Dispose();
+        record.Timer = null;
+        if (record.Process is { } p)
+        {
+            _byPid.Remove(p.Pid);
+            p.Dispose();
+            record.Process = null;
+        }
+
+        _records.Remove(record.Name);
+        _blacklist.Drop(record.Name);
+    }
+
+    private void OnSignal(int sig)
+    {
+        switch (sig)
+        {
+            case Sigint or Sigterm or Sigquit:
+                if (_ragnarok)
+                {
+                    LogRagnarokInProgress(_logger);
+                    return;
+                }
+
+                _ragnarok = true;
+                LogRagnarok(_logger);
+                _periodic?.Dispose();
+                foreach (var r in _records.Values.ToList())
+                {
+                    Apply(r, new VassalEvent.Removed("Ragnarok"));
+                }
+
+                _mercy = _time.CreateTimer(_ => Post(new EmperorEvent.MercyExpired()), null, _settings.ReloadMercy, Timeout.InfiniteTimeSpan);
+                break;
+            case Sighup:
+                LogReloadAll(_logger, _records.Count);
+                foreach (var r in _records.Values.ToList())
+                {
+                    Apply(r, new VassalEvent.ConfigChanged("SIGHUP"));
+                }
+
+                break;
+            case Sigusr1:
+                if (!_logger.IsEnabled(LogLevel.Information))
+                {
+                    break;
+                }
+
+                foreach (var r in _records.Values)
+                {
+                    var s = r.State;
+                    var phase = s.Phase.ToString().ToLowerInvariant();
+                    LogStatusLine(
+                        _logger,
+                        r.Name,
+                        r.Entry.ModifiedNs / 1_000_000_000,
+                        s.Phase == VassalPhase.Stopping ? 1 : 0,
+                        s.Loyal ? 1 : 0,
+                        phase,
+                        s.Pid,
+                        s.Restarts,
+                        s.Reason ?? string.Empty);
+                }
+
+                break;
+            case Sigurg:
+                var n = _blacklist.Clear();
+                LogBlacklistCleared(_logger, n);
+                foreach (var r in _records.Values.ToList())
+                {
+                    Apply(r, new VassalEvent.Pardoned());
+                }
+
+                break;
+            case Sigwinch:
+                for (var i = 0; i < _monitors.Count; i++)
+                {
+                    Rescan(i);
+                }
+
+                break;
+        }
+    }
+
+    private void OneShot(TimeSpan delay, EmperorEvent e)
+    {
+        ITimer? timer = null;
+        timer = _time.CreateTimer(
+            _ =>
+            {
+                Post(e);
+                timer?.Dispose();
+            },
+            null,
+            delay,
+            Timeout.InfiniteTimeSpan);
+    }
+
+    private void Bury()
+    {
+        if (_exit.Task.IsCompleted)
+        {
+            return;
+        }
+
+        _mercy?.Dispose();
+        _periodic?.Dispose();
+        LogBuried(_logger);
+        _exit.TrySetResult(0);
+    }
+
+    private void KillEverything()
+    {
+        foreach (var r in _records.Values)
+        {
+            r.Process?.SignalGroup(Sigkill);
+        }
+    }
+
+    private void LogDecision(VassalEffect.Log log)
+    {
+        var level = log.Kind switch
+        {
+            VassalLogKind.Died or VassalLogKind.Blacklisted or VassalLogKind.Curse or VassalLogKind.Kill or VassalLogKind.SpawnFailed or VassalLogKind.Exiled => LogLevel.Warning,
+            _ => LogLevel.Information,
+        };
+        LogVassal(_logger, level, log.Message);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var s in _signals)
+        {
+            s.Dispose();
+        }
+
+        _signals.Clear();
+        if (!_exit.Task.IsCompleted)
+        {
+            Post(new EmperorEvent.Signal(Sigterm));
+            await _exit.Task.WaitAsync(_settings.ReloadMercy + TimeSpan.FromSeconds(10));
+        }
+
+        _events.Writer.TryComplete();
+        _thread?.Join();
+        foreach (var m in _monitors)
+        {
+            m.Dispose();
+        }
+    }
+}

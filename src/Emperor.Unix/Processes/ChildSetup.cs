@@ -1,0 +1,119 @@
+using System.Runtime.InteropServices;
+using Emperor.Unix.Interop;
+
+namespace Emperor.Unix.Processes;
+
+/// <summary>
+/// The child side of the spawn path. .NET cannot run code between fork and exec, so the Emperor starts its
+/// own executable with <see cref="ChildSetupSpec.VariableName"/> set; this runs first thing in Main and does
+/// what uWSGI does in the forked child (spec §3.2.1 step 5) before the vassal binary runs:
+/// PR_SET_PDEATHSIG (then a getppid() check for the race with the Emperor's death), its own session and
+/// process group, stdin from /dev/null, every fd but 0–2 and the link(s) close-on-exec, the tyrant
+/// gid/groups/uid (then PDEATHSIG again: a credential change clears it), and finally execve of the vassal
+/// binary — or, when the vassal binary is this executable, a plain return into the vassal role.
+/// </summary>
+internal static class ChildSetup
+{
+    private const int Sigkill = 9;
+
+    /// <summary>
+    /// Runs the set-up if this process was started as a vassal child. Returns null to continue in-process
+    /// (the vassal role), or an exit code when the process must end.
+    /// </summary>
+    public static int? RunIfRequested()
+    {
+        var raw = Environment.GetEnvironmentVariable(ChildSetupSpec.VariableName);
+        if (raw is null)
+        {
+            return null;
+        }
+
+        Environment.SetEnvironmentVariable(ChildSetupSpec.VariableName, null);
+        var spec = ChildSetupSpec.Decode(raw);
+        if (spec is null)
+        {
+            Console.Error.WriteLine($"emperor: malformed {ChildSetupSpec.VariableName}; refusing to start");
+            return 1;
+        }
+
+        if (!ArmParentDeath(spec))
+        {
+            return 1; // the Emperor is already gone: so must we be
+        }
+
+        Sys.setsid();
+        var devNull = Sys.open("/dev/null", Sys.O_RDWR, 0);
+        if (devNull >= 0)
+        {
+            Sys.dup2(devNull, 0);
+            if (devNull != 0)
+            {
+                Sys.close(devNull);
+            }
+        }
+
+        Sys.close_range(3, uint.MaxValue, Sys.CLOSE_RANGE_CLOEXEC);
+        foreach (var fd in spec.KeepFds)
+        {
+            Sys.fcntl(fd, Sys.F_SETFD, 0);
+        }
+
+        if (spec.Uid is not null || spec.Gid is not null)
+        {
+            var failure = DropPrivileges(spec);
+            if (failure is not null)
+            {
+                Console.Error.WriteLine($"emperor: vassal {spec.VassalName}: {failure}");
+                return 1;
+            }
+
+            if (!ArmParentDeath(spec))
+            {
+                return 1;
+            }
+        }
+
+        if (spec.Executable is null)
+        {
+            return null;
+        }
+
+        var argv = new List<string> { spec.Argv0 };
+        argv.AddRange(Environment.GetCommandLineArgs().Skip(1));
+        var env = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .Select(e => new KeyValuePair<string, string>((string)e.Key, (string?)e.Value ?? string.Empty));
+        var errno = Exec.Execve(spec.Executable, argv, env);
+        Console.Error.WriteLine($"emperor: vassal {spec.VassalName}: cannot execute {spec.Executable}: {Sys.strerror(errno)}");
+        return 127;
+    }
+
+    private static bool ArmParentDeath(ChildSetupSpec spec)
+    {
+        Sys.prctl(Sys.PR_SET_PDEATHSIG, Sigkill, 0, 0, 0);
+        return spec.ParentPid == 0 || Sys.getppid() == spec.ParentPid;
+    }
+
+    private static unsafe string? DropPrivileges(ChildSetupSpec spec)
+    {
+        var groups = spec.Groups.ToArray();
+        fixed (uint* g = groups)
+        {
+            if (Sys.setgroups((nuint)groups.Length, g) != 0)
+            {
+                return $"setgroups() failed: {Sys.strerror(Marshal.GetLastPInvokeError())}";
+            }
+        }
+
+        if (spec.Gid is { } gid && Sys.setgid((uint)gid) != 0)
+        {
+            return $"setgid({gid}) failed: {Sys.strerror(Marshal.GetLastPInvokeError())}";
+        }
+
+        if (spec.Uid is { } uid && Sys.setuid((uint)uid) != 0)
+        {
+            return $"setuid({uid}) failed: {Sys.strerror(Marshal.GetLastPInvokeError())}";
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,35 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Emperor.Core.Abstractions;
+using Emperor.Unix.Interop;
+
+namespace Emperor.Unix.Processes;
+
+/// <summary>A started vassal: its pid, its link, and signalling of its process group.</summary>
+internal sealed class VassalProcess(Process process, SocketLink link, SocketLink? configLink) : IVassalProcess
+{
+    public int Pid { get; } = process.Id;
+
+    public IVassalLink Link => link;
+
+    public SocketLink? ConfigLink => configLink;
+
+    public bool SignalGroup(int signal)
+    {
+        // The child leads its own session (setsid in ChildSetup), so its pgid is its pid. Right after the
+        // fork, before setsid has run, the group does not exist yet: signal the process itself then.
+        if (Sys.kill(-Pid, signal) == 0)
+        {
+            return true;
+        }
+
+        return Marshal.GetLastPInvokeError() == Sys.ESRCH && Sys.kill(Pid, signal) == 0;
+    }
+
+    public void Dispose()
+    {
+        link.Dispose();
+        configLink?.Dispose();
+        process.Dispose();
+    }
+}
