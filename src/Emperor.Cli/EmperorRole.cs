@@ -2,6 +2,7 @@ using Emperor.Core.Emperor;
 using Emperor.Hosting;
 using Emperor.Hosting.Monitors;
 using Emperor.Unix.FileSystem;
+using Emperor.Unix.Interop;
 using Emperor.Unix.Processes;
 using Microsoft.Extensions.Logging;
 
@@ -43,8 +44,19 @@ internal static class EmperorRole
             .Select(e => new KeyValuePair<string, string>((string)e.Key, (string?)e.Value ?? string.Empty))
             .OrderBy(kv => kv.Key, StringComparer.Ordinal)
             .ToList();
-        var service = new EmperorService(settings, monitors, new VassalLauncher(self), TimeProvider.System, logger, env, self);
-        var code = service.RunAsync(handleSignals: true).GetAwaiter().GetResult();
+        var service = new EmperorService(
+            settings, monitors, new VassalLauncher(self), TimeProvider.System, logger, env, self, ((int)Sys.getuid(), (int)Sys.getgid()));
+        int code;
+        try
+        {
+            code = service.RunAsync(handleSignals: true).GetAwaiter().GetResult();
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine("emperor: " + e.Message);
+            return 1;
+        }
+
         service.DisposeAsync().AsTask().GetAwaiter().GetResult();
         return code;
     }

@@ -22,4 +22,6 @@ internal abstract record EmperorEvent
     public sealed record MercyExpired : EmperorEvent;
 
     public sealed record FinalDeadline : EmperorEvent;
+
+    public sealed record StatsRequest(TaskCompletionSource<Core.Stats.EmperorStats> Reply) : EmperorEvent;
 }

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Emperor.Core.Abstractions;
 using Emperor.Core.Emperor;
 using Emperor.Core.Policies;
+using Emperor.Core.Stats;
 using Emperor.Core.Vassals;
 using Emperor.Hosting.Monitors;
 using Microsoft.Extensions.Logging;
@@ -58,6 +59,9 @@ internal sealed partial class EmperorService : IAsyncDisposable
     private readonly Blacklist _blacklist;
     private readonly List<PosixSignalRegistration> _signals = [];
     private readonly TaskCompletionSource<int> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly long _startedAt;
+    private readonly (int Uid, int Gid) _identity;
+    private StatsServer? _stats;
     private ITimer? _periodic;
     private ITimer? _mercy;
     private bool _ragnarok;
@@ -70,8 +74,10 @@ internal sealed partial class EmperorService : IAsyncDisposable
         TimeProvider time,
         ILogger logger,
         IReadOnlyList<KeyValuePair<string, string>> environment,
-        string selfExecutable)
+        string selfExecutable,
+        (int Uid, int Gid) identity = default)
     {
+        _identity = identity;
         _settings = settings;
         _monitors = monitors;
         _launcher = launcher;
@@ -82,6 +88,7 @@ internal sealed partial class EmperorService : IAsyncDisposable
         _rescanScheduled = new bool[monitors.Count];
         _policy = new VassalPolicy(settings.CurseTolerance, settings.GracefulShutdown, TimeSpan.FromSeconds(1));
         _blacklist = new Blacklist(time, settings.Throttle, settings.MaxThrottle, !settings.NoBlacklist);
+        _startedAt = time.GetTimestamp();
     }
 
     /// <summary>Number of vassal records (for tests and stats).</summary>
@@ -102,9 +109,23 @@ internal sealed partial class EmperorService : IAsyncDisposable
             }
         }
 
+        if (_settings.StatsAddress is { } statsAddress)
+        {
+            _stats = new StatsServer(statsAddress, _settings.StatsHttp, RequestStatsAsync, _logger);
+            _stats.Start();
+        }
+
         _thread = new Thread(Loop) { Name = "emperor-loop", IsBackground = true };
         _thread.Start();
         return _exit.Task;
+    }
+
+    /// <summary>Asks the loop for a stats snapshot (from any thread).</summary>
+    public Task<EmperorStats> RequestStatsAsync()
+    {
+        var reply = new TaskCompletionSource<EmperorStats>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(new EmperorEvent.StatsRequest(reply));
+        return reply.Task;
     }
 
     /// <summary>Posts an event from any thread.</summary>
@@ -216,6 +237,9 @@ internal sealed partial class EmperorService : IAsyncDisposable
             case EmperorEvent.FinalDeadline:
                 Bury();
                 break;
+            case EmperorEvent.StatsRequest sr:
+                sr.Reply.TrySetResult(BuildStats());
+                break;
         }
 
         if (_ragnarok && _records.Count == 0)
@@ -271,7 +295,7 @@ internal sealed partial class EmperorService : IAsyncDisposable
 
             _refusedTyrant.Remove(name);
             var (state, effects) = VassalStateMachine.Start(name);
-            var created = new VassalRecord(name, index, entry, state);
+            var created = new VassalRecord(name, index, entry, state) { FirstRun = _time.GetUtcNow().ToUnixTimeSeconds() };
             _records[name] = created;
             Execute(created, effects);
         }
@@ -304,10 +328,121 @@ internal sealed partial class EmperorService : IAsyncDisposable
 
     private void Apply(VassalRecord record, VassalEvent e)
     {
-        var (state, effects) = VassalStateMachine.Apply(record.State, e, _policy, _blacklist);
+        var before = record.State;
+        var (state, effects) = VassalStateMachine.Apply(before, e, _policy, _blacklist);
         record.State = state;
+        Stamp(record, before, state, e);
         Execute(record, effects);
     }
+
+    /// <summary>Keeps the uWSGI stats timestamps (unix seconds) in step with the state.</summary>
+    private void Stamp(VassalRecord record, VassalState before, VassalState after, VassalEvent e)
+    {
+        var now = _time.GetUtcNow();
+        var unix = now.ToUnixTimeSeconds();
+        if (after.Ready && !before.Ready)
+        {
+            record.LastReady = unix;
+        }
+
+        if (after.Accepting && !before.Accepting)
+        {
+            record.LastAccepting = unix;
+        }
+
+        if (after.Loyal && !before.Loyal)
+        {
+            record.LastLoyal = unix;
+        }
+
+        if (e is VassalEvent.LinkMessage { Message: Core.Protocol.EmperorMessage.Heartbeat })
+        {
+            record.LastHeartbeat = unix;
+        }
+
+        if (e is VassalEvent.Spawned)
+        {
+            record.LastRun = unix;
+            record.LastHeartbeat = 0;
+        }
+
+        record.CursedAt = after.Cursed || after.Phase is VassalPhase.Stopping ? (record.CursedAt == 0 ? unix : record.CursedAt) : 0;
+        record.NextSpawnAt = after.Phase == VassalPhase.Waiting
+            ? (before.Phase == VassalPhase.Waiting && before.TimerGeneration == after.TimerGeneration ? record.NextSpawnAt : (now + after.WaitDelay).ToUnixTimeMilliseconds() / 1000.0)
+            : null;
+    }
+
+    private EmperorStats BuildStats()
+    {
+        var now = _time.GetUtcNow();
+        var vassals = new List<VassalStats>(_records.Count);
+        foreach (var r in _records.Values)
+        {
+            var s = r.State;
+            vassals.Add(new VassalStats
+            {
+                Id = r.Name,
+                Pid = s.Pid > 0 ? s.Pid : -1,
+                Born = r.BornNs / 1_000_000_000,
+                LastMod = r.Entry.ModifiedNs / 1_000_000_000,
+                LastHeartbeat = r.LastHeartbeat,
+                Loyal = s.Loyal ? 1 : 0,
+                Ready = s.Ready ? 1 : 0,
+                Accepting = s.Accepting ? 1 : 0,
+                LastLoyal = r.LastLoyal,
+                LastReady = r.LastReady,
+                LastAccepting = r.LastAccepting,
+                FirstRun = r.FirstRun,
+                LastRun = r.LastRun,
+                Cursed = r.CursedAt,
+                Zerg = 0,
+                OnDemand = string.Empty,
+                Uid = r.Entry.Uid,
+                Gid = r.Entry.Gid,
+                Monitor = _monitors[r.Monitor].Argument,
+                Respawns = s.Respawns,
+                State = s.Phase.ToString().ToLowerInvariant(),
+                Reason = s.Reason ?? string.Empty,
+                Restarts = s.Restarts,
+                SpeaksProtocol = s.SpeaksProtocol,
+                LastExitCode = s.LastExit?.ExitCode,
+                LastExitSignal = s.LastExit?.Signal,
+                NextSpawn = r.NextSpawnAt,
+                Status = r.Status,
+                Uptime = s.Pid > 0 && r.StartedAt is { } started ? (long)(now - started).TotalSeconds : 0,
+            });
+        }
+
+        var blacklist = _blacklist.Entries.Select(b => new BlacklistStats
+        {
+            Id = b.Name,
+            ThrottleLevel = (long)b.Level.TotalMilliseconds,
+            Attempt = b.Attempts,
+            FirstAttempt = ToUnix(b.FirstAttempt, now),
+            LastAttempt = ToUnix(b.LastAttempt, now),
+            Reason = _records.TryGetValue(b.Name, out var rec) ? rec.State.Reason ?? string.Empty : string.Empty,
+        }).ToList();
+
+        return new EmperorStats
+        {
+            Version = VersionInfo.Version,
+            Pid = Environment.ProcessId,
+            Uid = _identity.Uid,
+            Gid = _identity.Gid,
+            Cwd = Directory.GetCurrentDirectory(),
+            Emperor = _monitors.Select(m => m.Argument).ToList(),
+            EmperorTyrant = _settings.Tyrant ? 1 : 0,
+            ThrottleLevel = 0,
+            Vassals = vassals,
+            Blacklist = blacklist,
+            Uptime = (long)_time.GetElapsedTime(_startedAt).TotalSeconds,
+            ThrottleQueue = [],
+            Ragnarok = _ragnarok,
+        };
+    }
+
+    private long ToUnix(long timestamp, DateTimeOffset now) =>
+        (now - _time.GetElapsedTime(timestamp)).ToUnixTimeSeconds();
 
     private void Execute(VassalRecord record, List<VassalEffect> effects)
     {
@@ -565,6 +700,12 @@ internal sealed partial class EmperorService : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_stats is not null)
+        {
+            await _stats.DisposeAsync();
+            _stats = null;
+        }
+
         foreach (var s in _signals)
         {
             s.Dispose();

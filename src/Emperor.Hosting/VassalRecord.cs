@@ -25,4 +25,25 @@ internal sealed class VassalRecord(string name, int monitor, SourceEntry entry, 
     public long BornNs { get; } = entry.ModifiedNs;
 
     public DateTimeOffset? StartedAt { get; set; }
+
+    /// <summary>Unix seconds of the stats timestamps (0 = never), as uWSGI reports them.</summary>
+    public long FirstRun { get; set; }
+
+    public long LastRun { get; set; }
+
+    public long LastReady { get; set; }
+
+    public long LastAccepting { get; set; }
+
+    public long LastLoyal { get; set; }
+
+    public long LastHeartbeat { get; set; }
+
+    public long CursedAt { get; set; }
+
+    /// <summary>When a Waiting vassal will be spawned (unix seconds, fractional).</summary>
+    public double? NextSpawnAt { get; set; }
+
+    /// <summary>The latest sd_notify STATUS= text.</summary>
+    public string Status { get; set; } = string.Empty;
 }

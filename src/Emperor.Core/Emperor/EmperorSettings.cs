@@ -52,4 +52,7 @@ internal sealed record EmperorSettings
 
     /// <summary><c>--emperor-stats</c> / <c>--emperor-stats-server</c> address.</summary>
     public string? StatsAddress { get; init; }
+
+    /// <summary><c>--stats-http</c>: answer stats requests as HTTP.</summary>
+    public bool StatsHttp { get; init; }
 }

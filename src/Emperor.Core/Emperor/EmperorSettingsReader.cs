@@ -46,6 +46,7 @@ internal static class EmperorSettingsReader
                 case "emperor-no-blacklist": s = s with { NoBlacklist = Bool(value) }; break;
                 case "emperor-pidfile": s = s with { PidFile = value }; break;
                 case "emperor-stats" or "emperor-stats-server": s = s with { StatsAddress = value }; break;
+                case "stats-http": s = s with { StatsHttp = Bool(value) }; break;
                 default: break;
             }
         }

@@ -1,0 +1,39 @@
+using System.Text.Json.Serialization;
+
+namespace Emperor.Core.Stats;
+
+/// <summary>One vassal in the stats document (uWSGI's members, then ours).</summary>
+internal sealed record VassalStats
+{
+    [JsonPropertyName("id")] public required string Id { get; init; }
+    [JsonPropertyName("pid")] public required int Pid { get; init; }
+    [JsonPropertyName("born")] public required long Born { get; init; }
+    [JsonPropertyName("last_mod")] public required long LastMod { get; init; }
+    [JsonPropertyName("last_heartbeat")] public required long LastHeartbeat { get; init; }
+    [JsonPropertyName("loyal")] public required long Loyal { get; init; }
+    [JsonPropertyName("ready")] public required long Ready { get; init; }
+    [JsonPropertyName("accepting")] public required long Accepting { get; init; }
+    [JsonPropertyName("last_loyal")] public required long LastLoyal { get; init; }
+    [JsonPropertyName("last_ready")] public required long LastReady { get; init; }
+    [JsonPropertyName("last_accepting")] public required long LastAccepting { get; init; }
+    [JsonPropertyName("first_run")] public required long FirstRun { get; init; }
+    [JsonPropertyName("last_run")] public required long LastRun { get; init; }
+    [JsonPropertyName("cursed")] public required long Cursed { get; init; }
+    [JsonPropertyName("zerg")] public required long Zerg { get; init; }
+    [JsonPropertyName("on_demand")] public required string OnDemand { get; init; }
+    [JsonPropertyName("uid")] public required long Uid { get; init; }
+    [JsonPropertyName("gid")] public required long Gid { get; init; }
+    [JsonPropertyName("monitor")] public required string Monitor { get; init; }
+    [JsonPropertyName("respawns")] public required long Respawns { get; init; }
+
+    // Ours.
+    [JsonPropertyName("state")] public required string State { get; init; }
+    [JsonPropertyName("reason")] public required string Reason { get; init; }
+    [JsonPropertyName("restarts")] public required int Restarts { get; init; }
+    [JsonPropertyName("speaks_protocol")] public required bool SpeaksProtocol { get; init; }
+    [JsonPropertyName("last_exit_code")] public required int? LastExitCode { get; init; }
+    [JsonPropertyName("last_exit_signal")] public required int? LastExitSignal { get; init; }
+    [JsonPropertyName("next_spawn")] public required double? NextSpawn { get; init; }
+    [JsonPropertyName("status")] public required string Status { get; init; }
+    [JsonPropertyName("uptime")] public required long Uptime { get; init; }
+}
