@@ -3,6 +3,7 @@ using Emperor.Hosting;
 using Emperor.Hosting.Monitors;
 using Emperor.Unix.FileSystem;
 using Emperor.Unix.Interop;
+using Emperor.Unix.Notify;
 using Emperor.Unix.Processes;
 using Microsoft.Extensions.Logging;
 
@@ -44,8 +45,9 @@ internal static class EmperorRole
             .Select(e => new KeyValuePair<string, string>((string)e.Key, (string?)e.Value ?? string.Empty))
             .OrderBy(kv => kv.Key, StringComparer.Ordinal)
             .ToList();
+        var notify = new NotifyListener($"emperor/{Environment.ProcessId}/notify");
         var service = new EmperorService(
-            settings, monitors, new VassalLauncher(self), TimeProvider.System, logger, env, self, ((int)Sys.getuid(), (int)Sys.getgid()));
+            settings, monitors, new VassalLauncher(self), TimeProvider.System, logger, env, self, ((int)Sys.getuid(), (int)Sys.getgid()), notify);
         int code;
         try
         {

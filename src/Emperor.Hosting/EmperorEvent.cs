@@ -19,6 +19,15 @@ internal abstract record EmperorEvent
 
     public sealed record Signal(int Number) : EmperorEvent;
 
+    public sealed record HeartbeatDeadline(string Name, int Generation) : EmperorEvent;
+
+    public sealed record LoyaltyDue(string Name, int Spawn) : EmperorEvent;
+
+    public sealed record ThrottleDue : EmperorEvent;
+
+    /// <summary>An sd_notify datagram from a process in a vassal's session.</summary>
+    public sealed record Notify(int SenderPid, int SessionId, string Message) : EmperorEvent;
+
     public sealed record MercyExpired : EmperorEvent;
 
     public sealed record FinalDeadline : EmperorEvent;

@@ -60,7 +60,13 @@ internal sealed partial class EmperorService : IAsyncDisposable
     private readonly List<PosixSignalRegistration> _signals = [];
     private readonly TaskCompletionSource<int> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly long _startedAt;
+    private readonly SpawnThrottle _throttle;
+    private readonly Queue<VassalRecord> _spawnQueue = new();
+    private ITimer? _throttleTimer;
+    private bool _warmingUp;
+    private int _spawnsThisEvent;
     private readonly (int Uid, int Gid) _identity;
+    private readonly INotifyListener? _notify;
     private StatsServer? _stats;
     private ITimer? _periodic;
     private ITimer? _mercy;
@@ -75,9 +81,11 @@ internal sealed partial class EmperorService : IAsyncDisposable
         ILogger logger,
         IReadOnlyList<KeyValuePair<string, string>> environment,
         string selfExecutable,
-        (int Uid, int Gid) identity = default)
+        (int Uid, int Gid) identity = default,
+        INotifyListener? notify = null)
     {
         _identity = identity;
+        _notify = notify;
         _settings = settings;
         _monitors = monitors;
         _launcher = launcher;
@@ -86,7 +94,8 @@ internal sealed partial class EmperorService : IAsyncDisposable
         _environment = environment;
         _selfExecutable = selfExecutable;
         _rescanScheduled = new bool[monitors.Count];
-        _policy = new VassalPolicy(settings.CurseTolerance, settings.GracefulShutdown, TimeSpan.FromSeconds(1));
+        _policy = new VassalPolicy(settings.CurseTolerance, settings.GracefulShutdown, TimeSpan.FromSeconds(1), settings.RequiredHeartbeat, settings.LoyalAfter);
+        _throttle = new SpawnThrottle(time, settings.Throttle);
         _blacklist = new Blacklist(time, settings.Throttle, settings.MaxThrottle, !settings.NoBlacklist);
         _startedAt = time.GetTimestamp();
     }
@@ -115,6 +124,7 @@ internal sealed partial class EmperorService : IAsyncDisposable
             _stats.Start();
         }
 
+        _notify?.Start((pid, sid, message) => Post(new EmperorEvent.Notify(pid, sid, message)));
         _thread = new Thread(Loop) { Name = "emperor-loop", IsBackground = true };
         _thread.Start();
         return _exit.Task;
@@ -141,12 +151,15 @@ internal sealed partial class EmperorService : IAsyncDisposable
                 File.WriteAllText(pidFile, Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n");
             }
 
+            _warmingUp = true;
             for (var i = 0; i < _monitors.Count; i++)
             {
                 var index = i;
                 _monitors[i].Start(() => Post(new EmperorEvent.MonitorDirty(index)));
                 Rescan(i);
             }
+
+            _warmingUp = false;
 
             _periodic = _time.CreateTimer(_ => Post(new EmperorEvent.PeriodicRescan()), null, _settings.Frequency, _settings.Frequency);
             var reader = _events.Reader;
@@ -177,6 +190,7 @@ internal sealed partial class EmperorService : IAsyncDisposable
 
     private void Handle(EmperorEvent e)
     {
+        _spawnsThisEvent = 0;
         switch (e)
         {
             case EmperorEvent.MonitorDirty d:
@@ -236,6 +250,28 @@ internal sealed partial class EmperorService : IAsyncDisposable
                 break;
             case EmperorEvent.FinalDeadline:
                 Bury();
+                break;
+            case EmperorEvent.HeartbeatDeadline h:
+                if (_records.TryGetValue(h.Name, out var rh))
+                {
+                    Apply(rh, new VassalEvent.HeartbeatMissed(h.Generation));
+                }
+
+                break;
+            case EmperorEvent.LoyaltyDue l:
+                if (_records.TryGetValue(l.Name, out var rl))
+                {
+                    Apply(rl, new VassalEvent.LoyaltyPeriodElapsed(l.Spawn));
+                }
+
+                break;
+            case EmperorEvent.ThrottleDue:
+                _throttleTimer?.Dispose();
+                _throttleTimer = null;
+                DrainSpawnQueue();
+                break;
+            case EmperorEvent.Notify n:
+                OnNotify(n);
                 break;
             case EmperorEvent.StatsRequest sr:
                 sr.Reply.TrySetResult(BuildStats());
@@ -432,11 +468,11 @@ internal sealed partial class EmperorService : IAsyncDisposable
             Cwd = Directory.GetCurrentDirectory(),
             Emperor = _monitors.Select(m => m.Argument).ToList(),
             EmperorTyrant = _settings.Tyrant ? 1 : 0,
-            ThrottleLevel = 0,
+            ThrottleLevel = (long)_throttle.Level.TotalMilliseconds,
             Vassals = vassals,
             Blacklist = blacklist,
             Uptime = (long)_time.GetElapsedTime(_startedAt).TotalSeconds,
-            ThrottleQueue = [],
+            ThrottleQueue = _spawnQueue.Select(r => r.Name).ToList(),
             Ragnarok = _ragnarok,
         };
     }
@@ -451,7 +487,19 @@ internal sealed partial class EmperorService : IAsyncDisposable
             switch (effect)
             {
                 case VassalEffect.Spawn:
-                    Spawn(record);
+                    RequestSpawn(record);
+                    break;
+                case VassalEffect.StartHeartbeatTimer hb:
+                    record.HeartbeatTimer?.Dispose();
+                    var hbName = record.Name;
+                    var hbGen = hb.Generation;
+                    record.HeartbeatTimer = _time.CreateTimer(_ => Post(new EmperorEvent.HeartbeatDeadline(hbName, hbGen)), null, hb.Delay, Timeout.InfiniteTimeSpan);
+                    break;
+                case VassalEffect.StartLoyaltyTimer lt:
+                    record.LoyaltyTimer?.Dispose();
+                    var lName = record.Name;
+                    var lSpawn = lt.SpawnNumber;
+                    record.LoyaltyTimer = _time.CreateTimer(_ => Post(new EmperorEvent.LoyaltyDue(lName, lSpawn)), null, lt.Delay, Timeout.InfiniteTimeSpan);
                     break;
                 case VassalEffect.SendMessage m:
                     record.Process?.Link.TrySend(m.Message);
@@ -479,11 +527,59 @@ internal sealed partial class EmperorService : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Spawns now, or queues behind the throttle: a spawn that comes with others (one scan finding many new
+    /// configs, many deaths at once) waits its turn; a lone one never does; the first scan is exempt.
+    /// </summary>
+    private void RequestSpawn(VassalRecord record)
+    {
+        if (_ragnarok || record.SpawnQueued)
+        {
+            return;
+        }
+
+        if (_warmingUp || !_throttle.Enabled || (_spawnQueue.Count == 0 && _spawnsThisEvent == 0))
+        {
+            _spawnsThisEvent++;
+            Spawn(record);
+            return;
+        }
+
+        record.SpawnQueued = true;
+        _spawnQueue.Enqueue(record);
+        DrainSpawnQueue();
+    }
+
+    private void DrainSpawnQueue()
+    {
+        while (_spawnQueue.Count > 0 && !_ragnarok)
+        {
+            var delay = _throttle.DelayForQueued();
+            if (delay > TimeSpan.Zero)
+            {
+                _throttleTimer ??= _time.CreateTimer(_ => Post(new EmperorEvent.ThrottleDue()), null, delay, Timeout.InfiniteTimeSpan);
+                return;
+            }
+
+            var next = _spawnQueue.Dequeue();
+            next.SpawnQueued = false;
+            if (_records.TryGetValue(next.Name, out var current) && ReferenceEquals(current, next) && next.State.Phase == VassalPhase.New)
+            {
+                Spawn(next);
+            }
+        }
+    }
+
     private void Spawn(VassalRecord record)
     {
         if (_ragnarok)
         {
             return;
+        }
+
+        if (!_warmingUp)
+        {
+            _throttle.OnSpawned();
         }
 
         var entry = record.Entry;
@@ -493,6 +589,12 @@ internal sealed partial class EmperorService : IAsyncDisposable
         var executable = _settings.Wrapper ?? _settings.BinaryPath ?? _selfExecutable;
         var argv = VassalCommandLine.Build(_settings, executable, flag, configPath);
         var env = VassalEnvironment.Build(_environment, entry.Path);
+        if (_notify is not null)
+        {
+            env.Add(new("NOTIFY_SOCKET", _notify.Address));
+            env.Add(new("WATCHDOG_USEC", ((long)_settings.RequiredHeartbeat.TotalMicroseconds).ToString(CultureInfo.InvariantCulture)));
+        }
+
         int? uid = _settings.Tyrant ? entry.Uid : null;
         int? gid = _settings.Tyrant ? entry.Gid : null;
         if (_settings.Tyrant)
@@ -567,10 +669,50 @@ internal sealed partial class EmperorService : IAsyncDisposable
         Apply(record, new VassalEvent.Exited(pid, VassalExit.FromWaitStatus(waitStatus)));
     }
 
+    /// <summary>Handles one sd_notify datagram (already size-checked by the listener).</summary>
+    private void OnNotify(EmperorEvent.Notify n)
+    {
+        if (!_byPid.TryGetValue(n.SenderPid, out var record) && !_byPid.TryGetValue(n.SessionId, out record))
+        {
+            return; // not from a vassal of ours (or from one that is already gone)
+        }
+
+        foreach (var line in n.Message.Split('\n'))
+        {
+            var eq = line.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                continue;
+            }
+
+            var key = line[..eq];
+            var value = line[(eq + 1)..];
+            switch (key)
+            {
+                case "READY" when value == "1":
+                    Apply(record, new VassalEvent.NotifyReady());
+                    break;
+                case "RELOADING" or "STOPPING" when value == "1":
+                    Apply(record, new VassalEvent.NotifyNotReady());
+                    break;
+                case "WATCHDOG" when value == "1":
+                    Apply(record, new VassalEvent.Heartbeat());
+                    break;
+                case "STATUS":
+                    record.Status = value.Length > 256 ? value[..256] : value;
+                    break;
+                default:
+                    break;
+            }
+        }
+    }
+
     private void Delete(VassalRecord record)
     {
         record.Timer?.Dispose();
         record.Timer = null;
+        record.HeartbeatTimer?.Dispose();
+        record.LoyaltyTimer?.Dispose();
         if (record.Process is { } p)
         {
             _byPid.Remove(p.Pid);
@@ -595,6 +737,12 @@ internal sealed partial class EmperorService : IAsyncDisposable
 
                 _ragnarok = true;
                 LogRagnarok(_logger);
+                foreach (var queued in _spawnQueue)
+                {
+                    queued.SpawnQueued = false;
+                }
+
+                _spawnQueue.Clear();
                 _periodic?.Dispose();
                 foreach (var r in _records.Values.ToList())
                 {
@@ -676,6 +824,7 @@ internal sealed partial class EmperorService : IAsyncDisposable
 
         _mercy?.Dispose();
         _periodic?.Dispose();
+        _throttleTimer?.Dispose();
         LogBuried(_logger);
         _exit.TrySetResult(0);
     }
@@ -724,5 +873,7 @@ internal sealed partial class EmperorService : IAsyncDisposable
         {
             m.Dispose();
         }
+
+        _notify?.Dispose();
     }
 }

@@ -19,6 +19,13 @@ internal sealed class VassalRecord(string name, int monitor, SourceEntry entry, 
 
     public ITimer? Timer { get; set; }
 
+    public ITimer? HeartbeatTimer { get; set; }
+
+    public ITimer? LoyaltyTimer { get; set; }
+
+    /// <summary>True while the record sits in the spawn throttle's queue.</summary>
+    public bool SpawnQueued { get; set; }
+
     /// <summary>When the source was first seen missing; removal waits for a confirming scan.</summary>
     public long? MissingSince { get; set; }
 

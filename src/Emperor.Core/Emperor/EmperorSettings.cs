@@ -48,6 +48,16 @@ internal sealed record EmperorSettings
 
     public bool NoBlacklist { get; init; }
 
+    /// <summary><c>--emperor-required-heartbeat</c>: silence allowed after a vassal's first heartbeat.</summary>
+    public TimeSpan RequiredHeartbeat { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// <c>--emperor-loyal-after</c> (ours): a vassal that stays up this long counts as loyal even if it never
+    /// says so, so that apps speaking neither the protocol nor sd_notify can leave the blacklist. 60 s by
+    /// default; 0 disables it.
+    /// </summary>
+    public TimeSpan LoyalAfter { get; init; } = TimeSpan.FromSeconds(60);
+
     public string? PidFile { get; init; }
 
     /// <summary><c>--emperor-stats</c> / <c>--emperor-stats-server</c> address.</summary>

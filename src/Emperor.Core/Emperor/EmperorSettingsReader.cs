@@ -44,6 +44,8 @@ internal static class EmperorSettingsReader
                 case "emperor-throttle": s = s with { Throttle = Millis(key, value, errors, s.Throttle) }; break;
                 case "emperor-max-throttle": s = s with { MaxThrottle = Millis(key, value, errors, s.MaxThrottle) }; break;
                 case "emperor-no-blacklist": s = s with { NoBlacklist = Bool(value) }; break;
+                case "emperor-required-heartbeat": s = s with { RequiredHeartbeat = Seconds(key, value, errors, s.RequiredHeartbeat, allowZero: false) }; break;
+                case "emperor-loyal-after": s = s with { LoyalAfter = Seconds(key, value, errors, s.LoyalAfter, allowZero: true) }; break;
                 case "emperor-pidfile": s = s with { PidFile = value }; break;
                 case "emperor-stats" or "emperor-stats-server": s = s with { StatsAddress = value }; break;
                 case "stats-http": s = s with { StatsHttp = Bool(value) }; break;

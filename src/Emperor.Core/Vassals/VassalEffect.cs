@@ -18,6 +18,12 @@ internal abstract record VassalEffect
     /// <summary>Check whether the vassal consumed the reload byte; answer with <see cref="VassalEvent.ReloadIgnored"/> if not.</summary>
     public sealed record VerifyReloadConsumed : VassalEffect;
 
+    /// <summary>Arm (or re-arm) the heartbeat deadline.</summary>
+    public sealed record StartHeartbeatTimer(TimeSpan Delay, int Generation) : VassalEffect;
+
+    /// <summary>Declare the process loyal after it has run this long (<c>--emperor-loyal-after</c>).</summary>
+    public sealed record StartLoyaltyTimer(TimeSpan Delay, int SpawnNumber) : VassalEffect;
+
     /// <summary>Forget the record.</summary>
     public sealed record Delete : VassalEffect;
 

@@ -36,6 +36,21 @@ internal abstract record VassalEvent
     /// <summary>The shell found that a reload byte was never read: the vassal does not speak the protocol.</summary>
     public sealed record ReloadIgnored : VassalEvent;
 
+    /// <summary>A heartbeat: byte 26 on the link or sd_notify WATCHDOG=1.</summary>
+    public sealed record Heartbeat : VassalEvent;
+
+    /// <summary>sd_notify READY=1: ready, and loyal.</summary>
+    public sealed record NotifyReady : VassalEvent;
+
+    /// <summary>sd_notify RELOADING=1 or STOPPING=1: not ready for now.</summary>
+    public sealed record NotifyNotReady : VassalEvent;
+
+    /// <summary>The heartbeat deadline armed with this generation passed.</summary>
+    public sealed record HeartbeatMissed(int Generation) : VassalEvent;
+
+    /// <summary>The process started as spawn number <paramref name="Spawn"/> has run for the loyalty period.</summary>
+    public sealed record LoyaltyPeriodElapsed(int Spawn) : VassalEvent;
+
     /// <summary>The shell found the reload byte read: the vassal handles reloads itself.</summary>
     public sealed record ReloadAcknowledged : VassalEvent;
 }

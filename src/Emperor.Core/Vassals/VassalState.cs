@@ -25,6 +25,12 @@ internal sealed record VassalState
     /// <summary>A reload byte was sent and not yet known to be consumed.</summary>
     public bool ReloadPending { get; init; }
 
+    /// <summary>The current heartbeat deadline's generation (0 = never armed).</summary>
+    public int HeartbeatGeneration { get; init; }
+
+    /// <summary>A heartbeat deadline passed and the vassal was asked to reload; the next one kills it.</summary>
+    public bool HeartbeatSuspect { get; init; }
+
     /// <summary>Only a timer carrying this generation is current; older ones are ignored.</summary>
     public int TimerGeneration { get; init; }
 

@@ -34,7 +34,7 @@ internal static class VassalStateMachine
         var fx = new List<VassalEffect>();
         var next = e switch
         {
-            VassalEvent.Spawned sp => OnSpawned(s, sp, fx),
+            VassalEvent.Spawned sp => OnSpawned(s, sp, policy, fx),
             VassalEvent.SpawnFailed f => OnSpawnFailed(s, f, blacklist, fx),
             VassalEvent.ConfigChanged c => OnConfigChanged(s, c.Why, policy, fx),
             VassalEvent.OwnerChanged => OnRestart(s, "owner of its config changed", policy, fx),
@@ -46,15 +46,25 @@ internal static class VassalStateMachine
             VassalEvent.LinkClosed => OnLinkClosed(s, policy, fx),
             VassalEvent.TimerFired t => OnTimer(s, t.Generation, policy, fx),
             VassalEvent.Pardoned => OnPardoned(s, fx),
+            VassalEvent.Heartbeat => OnHeartbeat(s, policy, fx),
+            VassalEvent.NotifyReady => OnReadyNotified(s, blacklist, fx),
+            VassalEvent.NotifyNotReady => s with { Ready = false },
+            VassalEvent.HeartbeatMissed h => OnHeartbeatMissed(s, h.Generation, policy, fx),
+            VassalEvent.LoyaltyPeriodElapsed l => OnLoyaltyPeriod(s, l.Spawn, policy, blacklist, fx),
             _ => throw new ArgumentOutOfRangeException(nameof(e), e, "unknown vassal event"),
         };
         return (next, fx);
     }
 
-    private static VassalState OnSpawned(VassalState s, VassalEvent.Spawned e, List<VassalEffect> fx)
+    private static VassalState OnSpawned(VassalState s, VassalEvent.Spawned e, VassalPolicy policy, List<VassalEffect> fx)
     {
         var restarts = s.Spawns > 0 ? s.Restarts + 1 : s.Restarts;
         fx.Add(new Log(VassalLogKind.Spawned, $"vassal {s.Name} has been spawned (pid: {e.Pid})"));
+        if (policy.LoyalAfter > TimeSpan.Zero)
+        {
+            fx.Add(new StartLoyaltyTimer(policy.LoyalAfter, s.Spawns + 1));
+        }
+
         return s with
         {
             Phase = VassalPhase.Running,
@@ -67,6 +77,8 @@ internal static class VassalStateMachine
             Cursed = false,
             ReloadPending = false,
             SpeaksProtocol = false,
+            HeartbeatSuspect = false,
+            HeartbeatGeneration = s.HeartbeatGeneration + 1,
             Reason = "running",
         };
     }
@@ -237,6 +249,8 @@ internal static class VassalStateMachine
 
                 blacklist.Forgive(s.Name);
                 return spoke with { Loyal = true };
+            case EmperorMessage.Heartbeat:
+                return OnHeartbeat(spoke, policy, fx);
             case EmperorMessage.VoluntaryShutdown when s.Phase == VassalPhase.Running:
                 fx.Add(new Log(VassalLogKind.Stop, $"vassal {s.Name} asked to shut down; it will be respawned"));
                 fx.Add(new SendMessage(policy.GracefulShutdown ? EmperorMessage.GracefulStop : EmperorMessage.Stop));
@@ -288,6 +302,72 @@ internal static class VassalStateMachine
             default:
                 return s;
         }
+    }
+
+    private static VassalState OnHeartbeat(VassalState s, VassalPolicy policy, List<VassalEffect> fx)
+    {
+        if (s.Pid == 0 || s.Phase != VassalPhase.Running || policy.RequiredHeartbeat <= TimeSpan.Zero)
+        {
+            return s;
+        }
+
+        var gen = s.HeartbeatGeneration + 1;
+        fx.Add(new StartHeartbeatTimer(policy.RequiredHeartbeat, gen));
+        return s with { HeartbeatGeneration = gen, HeartbeatSuspect = false };
+    }
+
+    private static VassalState OnHeartbeatMissed(VassalState s, int generation, VassalPolicy policy, List<VassalEffect> fx)
+    {
+        if (generation != s.HeartbeatGeneration || s.Pid == 0 || s.Phase != VassalPhase.Running)
+        {
+            return s;
+        }
+
+        var seconds = policy.RequiredHeartbeat.TotalSeconds;
+        if (!s.HeartbeatSuspect && s.SpeaksProtocol)
+        {
+            // Spec §6 says uWSGI SIGKILLs the master only, leaving a hung worker holding the port (REPORT.md #10).
+            // We ask for a graceful reload first, and kill the whole process group if it stays silent.
+            var gen = s.HeartbeatGeneration + 1;
+            fx.Add(new Log(VassalLogKind.Reload, $"vassal {s.Name} sent no heartbeat in last {seconds:0.#} seconds, reloading it gracefully"));
+            fx.Add(new SendMessage(EmperorMessage.Reload));
+            fx.Add(new StartHeartbeatTimer(policy.RequiredHeartbeat, gen));
+            return s with { HeartbeatGeneration = gen, HeartbeatSuspect = true, Reason = "hung: no heartbeat; reload requested" };
+        }
+
+        var stop = s.TimerGeneration + 1;
+        fx.Add(new Log(VassalLogKind.Kill, $"vassal {s.Name} sent no heartbeat in last {seconds:0.#} seconds, brutally respawning it (SIGKILL to its process group)"));
+        fx.Add(new SignalGroup(Sigkill));
+        fx.Add(new StartTimer(policy.StopTolerance, stop));
+        return s with { Phase = VassalPhase.Restarting, TimerGeneration = stop, HeartbeatSuspect = false, Reason = "hung: no heartbeat; killed" };
+    }
+
+    private static VassalState OnReadyNotified(VassalState s, Blacklist blacklist, List<VassalEffect> fx)
+    {
+        if (s.Pid == 0)
+        {
+            return s;
+        }
+
+        if (!s.Loyal)
+        {
+            fx.Add(new Log(VassalLogKind.Loyal, $"vassal {s.Name} is now loyal (sd_notify READY=1)"));
+        }
+
+        blacklist.Forgive(s.Name);
+        return s with { Ready = true, Loyal = true };
+    }
+
+    private static VassalState OnLoyaltyPeriod(VassalState s, int spawn, VassalPolicy policy, Blacklist blacklist, List<VassalEffect> fx)
+    {
+        if (spawn != s.Spawns || s.Pid == 0 || s.Loyal || s.Phase != VassalPhase.Running)
+        {
+            return s;
+        }
+
+        fx.Add(new Log(VassalLogKind.Loyal, $"vassal {s.Name} is now loyal (up for {policy.LoyalAfter.TotalSeconds:0.#} s)"));
+        blacklist.Forgive(s.Name);
+        return s with { Loyal = true };
     }
 
     private static VassalState OnPardoned(VassalState s, List<VassalEffect> fx)
