@@ -324,7 +324,13 @@ internal static class VassalStateMachine
         }
 
         var seconds = policy.RequiredHeartbeat.TotalSeconds;
-        if (!s.HeartbeatSuspect && s.SpeaksProtocol)
+        if (!s.SpeaksProtocol)
+        {
+            // No protocol to ask with: a graceful reload of a foreign vassal is a restart (SIGTERM, then SIGKILL).
+            return OnRestart(s with { HeartbeatSuspect = false }, $"sent no heartbeat in last {seconds:0.#} seconds", policy, fx);
+        }
+
+        if (!s.HeartbeatSuspect)
         {
             // Spec §6 says uWSGI SIGKILLs the master only, leaving a hung worker holding the port (REPORT.md #10).
             // We ask for a graceful reload first, and kill the whole process group if it stays silent.
