@@ -1,0 +1,1 @@
+{"uwsgi": {"from-js": true}}

@@ -1,0 +1,4 @@
+{
+  // line comment
+  "uwsgi": { /* block */ "a": 1 }
+}
