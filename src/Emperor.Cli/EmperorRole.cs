@@ -51,7 +51,7 @@ internal static class EmperorRole
         int code;
         try
         {
-            code = service.RunAsync(handleSignals: true).GetAwaiter().GetResult();
+            code = service.Run(handleSignals: true);
         }
         catch (IOException e)
         {

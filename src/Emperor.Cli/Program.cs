@@ -1,5 +1,6 @@
 using Emperor.Cli.Logging;
 using Emperor.Unix.Processes;
+using Emperor.Vassal;
 using Microsoft.Extensions.Logging;
 
 namespace Emperor.Cli;
@@ -12,6 +13,11 @@ internal static class Program
         if (ChildSetup.RunIfRequested() is int setupExit)
         {
             return setupExit;
+        }
+
+        if (args.Contains("--show-config"))
+        {
+            return ShowConfig.Run(args, Console.Out, Console.Error);
         }
 
         var (options, errors) = CommandLine.Parse(args);
@@ -32,7 +38,13 @@ internal static class Program
             return EmperorRole.Run(options, loggers);
         }
 
-        Console.Error.WriteLine("usage: emperor --emperor DIR|glob://PATTERN [options]   (see README.md)");
-        return 1;
+        if (args.Length == 0)
+        {
+            Console.Error.WriteLine("usage: emperor --emperor DIR|glob://PATTERN [options]   (an Emperor)");
+            Console.Error.WriteLine("       emperor --ini|--xml|--yaml|--json FILE[:section] (a vassal; add --show-config to print the expanded config)");
+            return 1;
+        }
+
+        return VassalRoleRunner.Run(args, Hosting.VersionInfo.Version);
     }
 }

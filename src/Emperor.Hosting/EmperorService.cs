@@ -17,7 +17,8 @@ namespace Emperor.Hosting;
 /// <remarks>
 /// Implementation notes.
 /// <list type="bullet">
-/// <item>One dedicated, long-lived thread ("emperor-loop") owns all state and reads one unbounded channel.
+/// <item>One long-lived thread owns all state and reads one unbounded channel: the process's main thread in the
+/// executable (<see cref="Run"/>), a dedicated "emperor-loop" thread in tests (<see cref="RunAsync"/>).
 /// Monitors, process exits, link bytes, signals and timers only post events; nothing else touches records,
 /// so there are no locks.</item>
 /// <item>That thread is the only one that spawns: the launcher's fd inheritance needs it, and
@@ -103,8 +104,29 @@ internal sealed partial class EmperorService : IAsyncDisposable
     /// <summary>Number of vassal records (for tests and stats).</summary>
     public int VassalCount => _records.Count;
 
-    /// <summary>Starts the loop thread; the task completes with the exit code when the Emperor is buried.</summary>
+    /// <summary>
+    /// Runs the loop on the calling thread until the Emperor is buried, and returns the exit code. The
+    /// executable calls it from its main thread: that thread lives as long as the process (PDEATHSIG follows
+    /// the thread that forked), and tools that list a process's children through
+    /// <c>/proc/PID/task/PID/children</c> then see the vassals.
+    /// </summary>
+    public int Run(bool handleSignals)
+    {
+        Prepare(handleSignals);
+        Loop();
+        return _exit.Task.GetAwaiter().GetResult();
+    }
+
+    /// <summary>Runs the loop on a dedicated thread; the task completes with the exit code (tests).</summary>
     public Task<int> RunAsync(bool handleSignals)
+    {
+        Prepare(handleSignals);
+        _thread = new Thread(Loop) { Name = "emperor-loop", IsBackground = true };
+        _thread.Start();
+        return _exit.Task;
+    }
+
+    private void Prepare(bool handleSignals)
     {
         if (handleSignals)
         {
@@ -125,9 +147,6 @@ internal sealed partial class EmperorService : IAsyncDisposable
         }
 
         _notify?.Start((pid, sid, message) => Post(new EmperorEvent.Notify(pid, sid, message)));
-        _thread = new Thread(Loop) { Name = "emperor-loop", IsBackground = true };
-        _thread.Start();
-        return _exit.Task;
     }
 
     /// <summary>Asks the loop for a stats snapshot (from any thread).</summary>
@@ -868,7 +887,11 @@ internal sealed partial class EmperorService : IAsyncDisposable
         }
 
         _events.Writer.TryComplete();
-        _thread?.Join();
+        if (_thread is not null && _thread != Thread.CurrentThread)
+        {
+            _thread.Join();
+        }
+
         foreach (var m in _monitors)
         {
             m.Dispose();

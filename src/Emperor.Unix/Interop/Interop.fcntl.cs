@@ -4,6 +4,7 @@ namespace Emperor.Unix.Interop;
 
 internal static partial class Sys
 {
+    public const int F_DUPFD = 0;
     public const int F_GETFD = 1;
     public const int F_SETFD = 2;
     public const int FD_CLOEXEC = 1;

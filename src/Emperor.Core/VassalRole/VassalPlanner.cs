@@ -1,0 +1,201 @@
+using System.Globalization;
+using Emperor.Core.Config;
+
+namespace Emperor.Core.VassalRole;
+
+/// <summary>
+/// Turns a loaded vassal config into a <see cref="VassalPlan"/>. Pure. Scalars: the last occurrence wins;
+/// lists accumulate (spec §12.5). Every bad value is an error naming the option.
+/// </summary>
+internal static class VassalPlanner
+{
+    /// <summary>uWSGI options that need uWSGI itself to host an app; our vassal role only runs programs.</summary>
+    private static readonly HashSet<string> s_appServer = new(StringComparer.Ordinal)
+    {
+        "module", "wsgi-file", "wsgi", "file", "mount", "callable", "processes", "workers", "psgi", "rack",
+        "plugin", "plugins", "wsgi-env-behaviour", "pymodule-alias", "eval", "app", "lazy-apps", "threads",
+    };
+
+    public static (VassalPlan Plan, List<string> Errors) Plan(IReadOnlyList<ConfigOption> options)
+    {
+        var errors = new List<string>();
+        var plan = new VassalPlan();
+        var sockets = new List<SocketSpec>();
+        var env = new List<KeyValuePair<string, string>>();
+        var unenv = new List<string>();
+        var addGids = new List<string>();
+        var appServer = new List<string>();
+        foreach (var (key, raw) in options)
+        {
+            var value = raw ?? string.Empty;
+            switch (key)
+            {
+                case "socket" or "http-socket" or "uwsgi-socket" or "shared-socket" or "s":
+                    if (TryParseAddress(key == "s" ? "socket" : key, value, out var spec, out var why))
+                    {
+                        sockets.Add(spec);
+                    }
+                    else
+                    {
+                        errors.Add($"{key} = {value}: {why}");
+                    }
+
+                    break;
+                case "listen" or "l":
+                    plan = plan with { ListenBacklog = Int(key, value, errors, plan.ListenBacklog, min: 1) };
+                    break;
+                case "chmod-socket":
+                    plan = plan with { ChmodSocket = value.Length == 0 ? 438 : Octal(key, value, errors) };
+                    break;
+                case "chown-socket":
+                    plan = plan with { ChownSocket = value };
+                    break;
+                case "privileged-binary-patch":
+                    plan = plan with { PrivilegedPatch = new PatchSpec(key, value, false) };
+                    break;
+                case "privileged-binary-patch-arg":
+                    plan = plan with { PrivilegedPatch = new PatchSpec(key, value, true) };
+                    break;
+                case "unprivileged-binary-patch":
+                    plan = plan with { UnprivilegedPatch = new PatchSpec(key, value, false) };
+                    break;
+                case "unprivileged-binary-patch-arg":
+                    plan = plan with { UnprivilegedPatch = new PatchSpec(key, value, true) };
+                    break;
+                case "chdir" or "chdir2":
+                    plan = plan with { Chdir = value };
+                    break;
+                case "env":
+                    var eq = value.IndexOf('=', StringComparison.Ordinal);
+                    env.Add(eq < 0 ? new(value, string.Empty) : new(value[..eq], value[(eq + 1)..]));
+                    break;
+                case "unenv":
+                    unenv.Add(value);
+                    break;
+                case "umask":
+                    plan = plan with { Umask = Octal(key, value, errors) };
+                    break;
+                case "limit-as":
+                    plan = plan with { LimitAs = Long(key, value, errors) * 1024 * 1024 };
+                    break;
+                case "limit-nproc":
+                    plan = plan with { LimitNproc = Long(key, value, errors) };
+                    break;
+                case "max-fd":
+                    plan = plan with { MaxFd = Long(key, value, errors) };
+                    break;
+                case "chroot":
+                    plan = plan with { Chroot = value };
+                    break;
+                case "uid":
+                    plan = plan with { Uid = value };
+                    break;
+                case "gid":
+                    plan = plan with { Gid = value };
+                    break;
+                case "add-gid":
+                    addGids.Add(value);
+                    break;
+                case "initgroups":
+                    plan = plan with { InitGroups = Bool(value) };
+                    break;
+                default:
+                    if (s_appServer.Contains(key))
+                    {
+                        appServer.Add(key);
+                    }
+
+                    break;
+            }
+        }
+
+        plan = plan with { Sockets = sockets, Env = env, Unenv = unenv, AddGids = addGids, AppServerOptions = appServer };
+        if (plan.PrivilegedPatch is null && plan.UnprivilegedPatch is null)
+        {
+            errors.Add(appServer.Count > 0
+                ? $"this config needs uWSGI to host an app ({string.Join(", ", appServer.Distinct())}): the Emperor's vassal role only runs programs (binary patches); start the Emperor with --binary-path /usr/bin/uwsgi to run such vassals with real uWSGI"
+                : "nothing to run: set unprivileged-binary-patch-arg (a command line) or unprivileged-binary-patch (a program), or run the Emperor with --binary-path /usr/bin/uwsgi");
+        }
+
+        return (plan, errors);
+    }
+
+    /// <summary>TCP <c>host:port</c> (IPv4, <c>[v6]:port</c>, <c>:port</c>, port 0), UNIX <c>/path</c>, abstract <c>@name</c>.</summary>
+    public static bool TryParseAddress(string option, string value, out SocketSpec spec, out string why)
+    {
+        spec = null!;
+        why = string.Empty;
+        if (value.Length == 0)
+        {
+            why = "empty address";
+            return false;
+        }
+
+        if (value[0] == '@')
+        {
+            spec = new SocketSpec(option, value, SocketAddressKind.Abstract, string.Empty, 0, value[1..]);
+            return true;
+        }
+
+        var colon = value.LastIndexOf(':');
+        if (colon < 0)
+        {
+            spec = new SocketSpec(option, value, SocketAddressKind.Unix, string.Empty, 0, value);
+            return true;
+        }
+
+        var host = value[..colon];
+        if (host.StartsWith('[') && host.EndsWith(']'))
+        {
+            host = host[1..^1];
+        }
+
+        if (!int.TryParse(value[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
+        {
+            why = "the port must be a number from 0 to 65535";
+            return false;
+        }
+
+        spec = new SocketSpec(option, value, SocketAddressKind.Tcp, host, port, string.Empty);
+        return true;
+    }
+
+    private static int Int(string key, string value, List<string> errors, int fallback, int min)
+    {
+        if (int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min)
+        {
+            return n;
+        }
+
+        errors.Add($"{key} = {value}: expected a whole number of at least {min}");
+        return fallback;
+    }
+
+    private static long? Long(string key, string value, List<string> errors)
+    {
+        if (long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= 0)
+        {
+            return n;
+        }
+
+        errors.Add($"{key} = {value}: expected a whole number");
+        return null;
+    }
+
+    private static int? Octal(string key, string value, List<string> errors)
+    {
+        try
+        {
+            return Convert.ToInt32(value, 8);
+        }
+        catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
+        {
+            errors.Add($"{key} = {value}: expected an octal mode such as 022 or 660");
+            return null;
+        }
+    }
+
+    private static bool Bool(string value) =>
+        !(value == "0" || value.Equals("false", StringComparison.OrdinalIgnoreCase)
+          || value.Equals("off", StringComparison.OrdinalIgnoreCase) || value.Equals("no", StringComparison.OrdinalIgnoreCase));
+}

@@ -1,0 +1,305 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Emperor.Core.Config;
+using Emperor.Core.VassalRole;
+using Emperor.Unix.Config;
+using Emperor.Unix.Interop;
+using Emperor.Unix.Processes;
+
+namespace Emperor.Vassal;
+
+/// <summary>
+/// <c>emperor --ini app.ini</c>: a vassal instance. In uWSGI's order (spec §11): load the config, bind the
+/// declared sockets while privileged, run the privileged binary patch, or else apply chdir, env, umask,
+/// rlimits, chroot, gid/groups, uid and run the unprivileged one. The app receives its sockets the systemd
+/// way (LISTEN_FDS from fd 3), keeps UWSGI_EMPEROR_FD and NOTIFY_SOCKET, and nothing else is inherited.
+/// </summary>
+/// <remarks>
+/// Unlike uWSGI 2.0.21 the unprivileged patch also runs for a vassal that starts unprivileged (tyrant mode).
+/// Every failure is one line on stderr naming the vassal, what failed and the errno text, and exit code 1,
+/// so the Emperor's blacklist slows the retries.
+/// </remarks>
+internal static class VassalRoleRunner
+{
+    public static int Run(IReadOnlyList<string> args, string version)
+    {
+        var name = VassalName(args);
+        try
+        {
+            var pushed = ReadPushedConfigIfAny(args);
+            var host = new SystemConfigHost(version, pushed);
+            var loaded = ConfigLoader.Load(args, host);
+            foreach (var d in loaded.Diagnostics)
+            {
+                Console.Error.WriteLine($"emperor: vassal {name}: {d}");
+            }
+
+            if (loaded.HasErrors)
+            {
+                return 1;
+            }
+
+            var (plan, errors) = VassalPlanner.Plan(loaded.Options);
+            if (errors.Count > 0)
+            {
+                foreach (var e in errors)
+                {
+                    Console.Error.WriteLine($"emperor: vassal {name}: {e}");
+                }
+
+                return 1;
+            }
+
+            return Execute(plan, args);
+        }
+        catch (VassalFailure f)
+        {
+            Console.Error.WriteLine($"emperor: vassal {name}: {f.Message}");
+            return 1;
+        }
+    }
+
+    private static int Execute(VassalPlan plan, IReadOnlyList<string> args)
+    {
+        var parent = Sys.getppid();
+        var underEmperor = Environment.GetEnvironmentVariable("UWSGI_EMPEROR_FD") is not null;
+        var sockets = BoundSockets.Bind(plan);
+        var privileged = Sys.getuid() == 0;
+
+        if (plan.PrivilegedPatch is { } early)
+        {
+            // A tyrant vassal starts unprivileged: its "privileged" patch runs with what it has.
+            ExecPatch(early, args, sockets);
+        }
+
+        Apply(plan, privileged);
+        if (underEmperor)
+        {
+            // A credential change cleared PDEATHSIG: arm it again, and make sure the Emperor is still there.
+            Sys.prctl(Sys.PR_SET_PDEATHSIG, 9, 0, 0, 0);
+            if (Sys.getppid() != parent)
+            {
+                return 1;
+            }
+        }
+
+        ExecPatch(plan.UnprivilegedPatch!, args, sockets);
+        return 1; // not reached: ExecPatch throws on failure
+    }
+
+    private static void Apply(VassalPlan plan, bool privileged)
+    {
+        if (plan.Chdir is { } dir && Sys.chdir(dir) != 0)
+        {
+            throw new VassalFailure($"chdir({dir}): {Errno()}");
+        }
+
+        foreach (var (key, value) in plan.Env)
+        {
+            Environment.SetEnvironmentVariable(key, value);
+        }
+
+        foreach (var key in plan.Unenv)
+        {
+            Environment.SetEnvironmentVariable(key, null);
+        }
+
+        if (plan.Umask is { } mask)
+        {
+            _ = Sys.umask((uint)mask);
+        }
+
+        SetLimit(Sys.RLIMIT_AS, plan.LimitAs, "limit-as");
+        SetLimit(Sys.RLIMIT_NPROC, plan.LimitNproc, "limit-nproc");
+        SetLimit(Sys.RLIMIT_NOFILE, plan.MaxFd, "max-fd");
+        if (plan.Chroot is { } root)
+        {
+            if (Sys.chroot(root) != 0)
+            {
+                throw new VassalFailure($"chroot({root}): {Errno()}");
+            }
+
+            Sys.chdir("/");
+        }
+
+        DropPrivileges(plan, privileged);
+    }
+
+    private static void DropPrivileges(VassalPlan plan, bool privileged)
+    {
+        uint? uid = null, gid = null;
+        string? userName = null;
+        uint userGid = 0;
+        if (plan.Uid is { } u)
+        {
+            if (!Accounts.TryUser(u, out var id, out userGid, out userName))
+            {
+                throw new VassalFailure($"uid {u}: no such user");
+            }
+
+            uid = id;
+        }
+
+        if (plan.Gid is { } g)
+        {
+            if (!Accounts.TryGroup(g, out var id))
+            {
+                throw new VassalFailure($"gid {g}: no such group");
+            }
+
+            gid = id;
+        }
+
+        var extra = new List<uint>();
+        foreach (var name in plan.AddGids)
+        {
+            if (!Accounts.TryGroup(name, out var id))
+            {
+                throw new VassalFailure($"add-gid {name}: no such group");
+            }
+
+            extra.Add(id);
+        }
+
+        if (gid is { } newGid)
+        {
+            var groups = new List<uint>();
+            if (plan.InitGroups && userName is not null)
+            {
+                groups.AddRange(Accounts.GroupsOf(userName, newGid));
+            }
+
+            groups.AddRange(extra);
+            if (privileged || groups.Count > 0)
+            {
+                SetGroups(groups.Distinct().ToArray());
+            }
+
+            if (Sys.setgid(newGid) != 0)
+            {
+                throw new VassalFailure($"setgid({newGid}): {Errno()}");
+            }
+        }
+        else if (extra.Count > 0 || (plan.InitGroups && userName is not null))
+        {
+            var groups = plan.InitGroups && userName is not null ? Accounts.GroupsOf(userName, userGid).ToList() : [];
+            groups.AddRange(extra);
+            SetGroups(groups.Distinct().ToArray());
+        }
+
+        if (uid is { } newUid && Sys.setuid(newUid) != 0)
+        {
+            throw new VassalFailure($"setuid({newUid}): {Errno()}");
+        }
+    }
+
+    private static unsafe void SetGroups(uint[] groups)
+    {
+        fixed (uint* g = groups)
+        {
+            if (Sys.setgroups((nuint)groups.Length, g) != 0)
+            {
+                throw new VassalFailure($"setgroups({string.Join(',', groups)}): {Errno()}");
+            }
+        }
+    }
+
+    private static unsafe void SetLimit(int resource, long? value, string option)
+    {
+        if (value is not { } v)
+        {
+            return;
+        }
+
+        var limit = new Sys.RLimit { Current = (ulong)v, Maximum = (ulong)v };
+        if (Sys.setrlimit(resource, &limit) != 0)
+        {
+            throw new VassalFailure($"{option} {v}: setrlimit(): {Errno()}");
+        }
+    }
+
+    /// <summary>Execs the patch with the sockets at fds 3.. (systemd socket passing). Throws on failure.</summary>
+    private static void ExecPatch(PatchSpec patch, IReadOnlyList<string> args, List<(SocketSpec Spec, int Fd)> sockets)
+    {
+        string program;
+        List<string> argv;
+        if (patch.ThroughShell)
+        {
+            program = "/bin/sh";
+            argv = ["/bin/sh", "-c", patch.Value];
+        }
+        else
+        {
+            program = ResolveOnPath(patch.Value) ?? throw new VassalFailure($"{patch.Option} {patch.Value}: {Sys.strerror(2)}");
+            argv = [patch.Value, .. args];
+        }
+
+        var env = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .Select(e => new KeyValuePair<string, string>((string)e.Key, (string?)e.Value ?? string.Empty))
+            .Where(kv => kv.Key is not ("LISTEN_FDS" or "LISTEN_PID" or "LISTEN_FDNAMES"))
+            .ToList();
+        FdLayout.Arrange(sockets.Select(s => s.Fd).ToList(), env);
+        if (sockets.Count > 0)
+        {
+            env.Add(new("LISTEN_FDS", sockets.Count.ToString(CultureInfo.InvariantCulture)));
+            env.Add(new("LISTEN_PID", Sys.getpid().ToString(CultureInfo.InvariantCulture)));
+            env.Add(new("LISTEN_FDNAMES", string.Join(':', sockets.Select(s => s.Spec.FdName))));
+        }
+
+        var errno = Exec.Execve(program, argv, env);
+        throw new VassalFailure($"{patch.Option}: cannot execute {program}: {Sys.strerror(errno)}");
+    }
+
+    private static string? ResolveOnPath(string program)
+    {
+        if (program.Contains('/', StringComparison.Ordinal))
+        {
+            return program;
+        }
+
+        var path = Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin";
+        foreach (var dir in path.Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(dir, program);
+            if (File.Exists(candidate) && Sys.access(candidate, 1) == 0)
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Reads the config the Emperor pushed on UWSGI_EMPEROR_FD_CONFIG when the args name <c>emperor://</c>.</summary>
+    private static byte[]? ReadPushedConfigIfAny(IReadOnlyList<string> args)
+    {
+        if (!args.Any(a => a.StartsWith("emperor://", StringComparison.Ordinal)))
+        {
+            return null;
+        }
+
+        var fdText = Environment.GetEnvironmentVariable("UWSGI_EMPEROR_FD_CONFIG");
+        if (fdText is null || !int.TryParse(fdText, NumberStyles.None, CultureInfo.InvariantCulture, out var fd))
+        {
+            throw new VassalFailure("this is not a vassal instance: emperor:// needs UWSGI_EMPEROR_FD_CONFIG");
+        }
+
+        return PushedConfigReader.Read(fd, TimeSpan.FromSeconds(5));
+    }
+
+    private static string VassalName(IReadOnlyList<string> args)
+    {
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (args[i] is "--ini" or "--xml" or "--yaml" or "--yml" or "--json" or "--js" or "--config" && i + 1 < args.Count)
+            {
+                var v = args[i + 1];
+                return v.StartsWith("emperor://", StringComparison.Ordinal) ? v["emperor://".Length..] : Path.GetFileName(v);
+            }
+        }
+
+        return args.Count > 0 ? Path.GetFileName(args[^1]) : "?";
+    }
+
+    private static string Errno() => Sys.strerror(Marshal.GetLastPInvokeError());
+}
