@@ -47,7 +47,8 @@ internal static class EmperorRole
             .ToList();
         var notify = new NotifyListener($"emperor/{Environment.ProcessId}/notify");
         var service = new EmperorService(
-            settings, monitors, new VassalLauncher(self), TimeProvider.System, logger, env, self, ((int)Sys.getuid(), (int)Sys.getgid()), notify);
+            settings, monitors, new VassalLauncher(self), TimeProvider.System, logger, env, self, ((int)Sys.getuid(), (int)Sys.getgid()), notify,
+            ParentLinkFd(), Environment.GetEnvironmentVariable("NOTIFY_SOCKET"));
         int code;
         try
         {
@@ -61,6 +62,19 @@ internal static class EmperorRole
 
         service.DisposeAsync().AsTask().GetAwaiter().GetResult();
         return code;
+    }
+
+    /// <summary>This Emperor's own link when it runs as a vassal (a sub-Emperor), or null.</summary>
+    private static int? ParentLinkFd()
+    {
+        if (!int.TryParse(Environment.GetEnvironmentVariable("UWSGI_EMPEROR_FD"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var fd))
+        {
+            return null;
+        }
+
+        // Our own link must not reach our vassals.
+        Sys.fcntl(fd, Sys.F_SETFD, Sys.FD_CLOEXEC);
+        return fd;
     }
 
     private static IImperialMonitor? CreateMonitor(string source, string startup, EmperorSettings settings, ILogger logger, out string? error)

@@ -1,10 +1,16 @@
 using Emperor.Cli.Logging;
+using Emperor.Core.Config;
+using Emperor.Unix.Config;
 using Emperor.Unix.Processes;
 using Emperor.Vassal;
 using Microsoft.Extensions.Logging;
 
 namespace Emperor.Cli;
 
+/// <summary>
+/// One executable, two roles, as uWSGI: the command line and any config it names are read by the config
+/// language once; an <c>emperor</c> option makes this process an Emperor, anything else a vassal.
+/// </summary>
 internal static class Program
 {
     private static int Main(string[] args)
@@ -15,36 +21,55 @@ internal static class Program
             return setupExit;
         }
 
+        if (args.Length == 0 || args is ["--help"] or ["-h"])
+        {
+            Console.Error.WriteLine("usage: emperor --emperor DIR|glob://PATTERN [options]   (an Emperor; options as uWSGI's)");
+            Console.Error.WriteLine("       emperor --ini|--xml|--yaml|--json FILE[:section] (a vassal; add --show-config to print the expanded config)");
+            return args.Length == 0 ? 1 : 0;
+        }
+
+        if (args is ["--version"])
+        {
+            Console.WriteLine(Hosting.VersionInfo.Version);
+            return 0;
+        }
+
         if (args.Contains("--show-config"))
         {
             return ShowConfig.Run(args, Console.Out, Console.Error);
         }
 
-        var (options, errors) = CommandLine.Parse(args);
-        foreach (var e in errors)
+        ConfigLoadResult loaded;
+        try
         {
-            Console.Error.WriteLine("emperor: " + e);
+            var pushed = VassalRoleRunner.ReadPushedConfigIfAny(args);
+            loaded = ConfigLoader.Load(args, new SystemConfigHost(Hosting.VersionInfo.Version, pushed));
+        }
+        catch (VassalFailure f)
+        {
+            Console.Error.WriteLine($"emperor: vassal {VassalRoleRunner.VassalName(args)}: {f.Message}");
+            return 1;
         }
 
-        if (errors.Count > 0)
+        var isEmperor = loaded.Options.Any(o => o.Key == "emperor");
+        foreach (var d in loaded.Diagnostics)
+        {
+            Console.Error.WriteLine(isEmperor ? $"emperor: {d}" : $"emperor: vassal {VassalRoleRunner.VassalName(args)}: {d}");
+        }
+
+        if (loaded.HasErrors)
         {
             return 1;
         }
 
-        if (options.Any(o => o.Key == "emperor"))
+        if (!isEmperor)
         {
-            using var provider = new UwsgiLineLoggerProvider(Console.Error, LogLevel.Information);
-            using var loggers = LoggerFactory.Create(b => b.ClearProviders().AddProvider(provider).SetMinimumLevel(LogLevel.Information));
-            return EmperorRole.Run(options, loggers);
+            return VassalRoleRunner.Run(loaded, args);
         }
 
-        if (args.Length == 0)
-        {
-            Console.Error.WriteLine("usage: emperor --emperor DIR|glob://PATTERN [options]   (an Emperor)");
-            Console.Error.WriteLine("       emperor --ini|--xml|--yaml|--json FILE[:section] (a vassal; add --show-config to print the expanded config)");
-            return 1;
-        }
-
-        return VassalRoleRunner.Run(args, Hosting.VersionInfo.Version);
+        using var provider = new UwsgiLineLoggerProvider(Console.Error, LogLevel.Information);
+        using var loggers = LoggerFactory.Create(b => b.ClearProviders().AddProvider(provider).SetMinimumLevel(LogLevel.Information));
+        var options = loaded.Options.Select(o => new KeyValuePair<string, string>(o.Key, o.Value ?? "true")).ToList();
+        return EmperorRole.Run(options, loggers);
     }
 }

@@ -41,6 +41,9 @@ internal sealed partial class EmperorService
     [LoggerMessage(EventId = 12, Level = LogLevel.Critical, Message = "[emperor] the event loop failed; killing every vassal and exiting")]
     private static partial void LogLoopCrashed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 14, Level = LogLevel.Information, Message = "*** starting uWSGI sub-Emperor ***")]
+    private static partial void LogSubEmperor(ILogger logger);
+
     [LoggerMessage(EventId = 13, Message = "[emperor] {Message}")]
     private static partial void LogVassal(ILogger logger, LogLevel level, string message);
 }

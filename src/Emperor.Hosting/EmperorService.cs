@@ -68,6 +68,9 @@ internal sealed partial class EmperorService : IAsyncDisposable
     private int _spawnsThisEvent;
     private readonly (int Uid, int Gid) _identity;
     private readonly INotifyListener? _notify;
+    private readonly int? _parentLinkFd;
+    private readonly SystemdNotifier _systemd;
+    private ParentLink? _parent;
     private StatsServer? _stats;
     private ITimer? _periodic;
     private ITimer? _mercy;
@@ -83,8 +86,12 @@ internal sealed partial class EmperorService : IAsyncDisposable
         IReadOnlyList<KeyValuePair<string, string>> environment,
         string selfExecutable,
         (int Uid, int Gid) identity = default,
-        INotifyListener? notify = null)
+        INotifyListener? notify = null,
+        int? parentLinkFd = null,
+        string? systemdNotifySocket = null)
     {
+        _parentLinkFd = parentLinkFd;
+        _systemd = new SystemdNotifier(systemdNotifySocket);
         _identity = identity;
         _notify = notify;
         _settings = settings;
@@ -147,6 +154,12 @@ internal sealed partial class EmperorService : IAsyncDisposable
         }
 
         _notify?.Start((pid, sid, message) => Post(new EmperorEvent.Notify(pid, sid, message)));
+        if (_parentLinkFd is { } fd)
+        {
+            LogSubEmperor(_logger);
+            _parent = new ParentLink(fd, sig => Post(new EmperorEvent.Signal(sig)));
+            _parent.Start();
+        }
     }
 
     /// <summary>Asks the loop for a stats snapshot (from any thread).</summary>
@@ -179,6 +192,8 @@ internal sealed partial class EmperorService : IAsyncDisposable
             }
 
             _warmingUp = false;
+            _systemd.Send("READY=1");
+            ReportStatus();
 
             _periodic = _time.CreateTimer(_ => Post(new EmperorEvent.PeriodicRescan()), null, _settings.Frequency, _settings.Frequency);
             var reader = _events.Reader;
@@ -301,7 +316,14 @@ internal sealed partial class EmperorService : IAsyncDisposable
         {
             Bury();
         }
+        else if (e is EmperorEvent.ProcessExited or EmperorEvent.RescanDue or EmperorEvent.PeriodicRescan)
+        {
+            ReportStatus();
+        }
     }
+
+    private void ReportStatus() =>
+        _systemd.Status(_ragnarok ? "The Emperor is burying its vassals" : $"The Emperor is governing {_byPid.Count} vassals");
 
     private void Rescan(int index)
     {
@@ -756,6 +778,7 @@ internal sealed partial class EmperorService : IAsyncDisposable
 
                 _ragnarok = true;
                 LogRagnarok(_logger);
+                _systemd.Send("STOPPING=1");
                 foreach (var queued in _spawnQueue)
                 {
                     queued.SpawnQueued = false;
@@ -898,5 +921,7 @@ internal sealed partial class EmperorService : IAsyncDisposable
         }
 
         _notify?.Dispose();
+        _parent?.Dispose();
+        _systemd.Dispose();
     }
 }

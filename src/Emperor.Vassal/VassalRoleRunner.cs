@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Emperor.Core.Config;
 using Emperor.Core.VassalRole;
-using Emperor.Unix.Config;
 using Emperor.Unix.Interop;
 using Emperor.Unix.Processes;
 
@@ -21,24 +20,12 @@ namespace Emperor.Vassal;
 /// </remarks>
 internal static class VassalRoleRunner
 {
-    public static int Run(IReadOnlyList<string> args, string version)
+    /// <summary>Runs the vassal role for an already loaded config. Returns only on failure.</summary>
+    public static int Run(ConfigLoadResult loaded, IReadOnlyList<string> args)
     {
         var name = VassalName(args);
         try
         {
-            var pushed = ReadPushedConfigIfAny(args);
-            var host = new SystemConfigHost(version, pushed);
-            var loaded = ConfigLoader.Load(args, host);
-            foreach (var d in loaded.Diagnostics)
-            {
-                Console.Error.WriteLine($"emperor: vassal {name}: {d}");
-            }
-
-            if (loaded.HasErrors)
-            {
-                return 1;
-            }
-
             var (plan, errors) = VassalPlanner.Plan(loaded.Options);
             if (errors.Count > 0)
             {
@@ -271,7 +258,7 @@ internal static class VassalRoleRunner
     }
 
     /// <summary>Reads the config the Emperor pushed on UWSGI_EMPEROR_FD_CONFIG when the args name <c>emperor://</c>.</summary>
-    private static byte[]? ReadPushedConfigIfAny(IReadOnlyList<string> args)
+    public static byte[]? ReadPushedConfigIfAny(IReadOnlyList<string> args)
     {
         if (!args.Any(a => a.StartsWith("emperor://", StringComparison.Ordinal)))
         {
@@ -287,7 +274,7 @@ internal static class VassalRoleRunner
         return PushedConfigReader.Read(fd, TimeSpan.FromSeconds(5));
     }
 
-    private static string VassalName(IReadOnlyList<string> args)
+    public static string VassalName(IReadOnlyList<string> args)
     {
         for (var i = 0; i < args.Count; i++)
         {

@@ -800,6 +800,9 @@ config-py n-i
 build-plugin r-i
 version n--
 response-headers-limit r--
+emperor-loyal-after r--
+emperor-command-socket r--
+emperor-metrics r--
 """;
 
     private static readonly Lazy<(FrozenDictionary<string, UwsgiOptionInfo> ByName, FrozenDictionary<char, UwsgiOptionInfo> ByShort, string[] Names)> s_table = new(Build);
