@@ -28,6 +28,11 @@ internal static class Program
             return args.Length == 0 ? 1 : 0;
         }
 
+        if (args.Length > 0 && Control.ControlCommands.Verbs.Contains(args[0]))
+        {
+            return Control.ControlCommands.Run(args);
+        }
+
         if (args is ["--version"])
         {
             Console.WriteLine(Hosting.VersionInfo.Version);

@@ -32,5 +32,10 @@ internal abstract record EmperorEvent
 
     public sealed record FinalDeadline : EmperorEvent;
 
+    public sealed record Command(Core.Control.ControlCommand Request, TaskCompletionSource<string> Reply) : EmperorEvent;
+
+    /// <summary>Posted every second with its posting time; the delay until it is handled is the loop's lag.</summary>
+    public sealed record LagProbe(long PostedAt) : EmperorEvent;
+
     public sealed record StatsRequest(TaskCompletionSource<Core.Stats.EmperorStats> Reply) : EmperorEvent;
 }

@@ -2,10 +2,12 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Emperor.Core.Abstractions;
+using Emperor.Core.Control;
 using Emperor.Core.Emperor;
 using Emperor.Core.Policies;
 using Emperor.Core.Stats;
 using Emperor.Core.Vassals;
+using Emperor.Hosting.Metrics;
 using Emperor.Hosting.Monitors;
 using Microsoft.Extensions.Logging;
 
@@ -72,6 +74,12 @@ internal sealed partial class EmperorService : IAsyncDisposable
     private readonly SystemdNotifier _systemd;
     private ParentLink? _parent;
     private StatsServer? _stats;
+    private CommandServer? _commands;
+    private MetricsServer? _metricsServer;
+    private PrometheusExporter? _exporter;
+    private ITimer? _lagTimer;
+    private double _lastLagSeconds;
+    private readonly EmperorMetrics _metrics = new();
     private ITimer? _periodic;
     private ITimer? _mercy;
     private bool _ragnarok;
@@ -153,6 +161,21 @@ internal sealed partial class EmperorService : IAsyncDisposable
             _stats.Start();
         }
 
+        if (_settings.CommandSocket is { } commandPath)
+        {
+            _commands = new CommandServer(commandPath, ExecuteCommandAsync, _logger);
+            _commands.Start();
+        }
+
+        if (_settings.MetricsAddress is { } metricsAddress)
+        {
+            _exporter = new PrometheusExporter(EmperorMetrics.MeterName);
+            _metrics.Touch();
+            _metricsServer = new MetricsServer(metricsAddress, _exporter, _logger);
+            _metricsServer.Start();
+        }
+
+        _lagTimer = _time.CreateTimer(_ => Post(new EmperorEvent.LagProbe(_time.GetTimestamp())), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         _notify?.Start((pid, sid, message) => Post(new EmperorEvent.Notify(pid, sid, message)));
         if (_parentLinkFd is { } fd)
         {
@@ -160,6 +183,14 @@ internal sealed partial class EmperorService : IAsyncDisposable
             _parent = new ParentLink(fd, sig => Post(new EmperorEvent.Signal(sig)));
             _parent.Start();
         }
+    }
+
+    /// <summary>Runs a command-socket request on the loop (from any thread).</summary>
+    public Task<string> ExecuteCommandAsync(ControlCommand command)
+    {
+        var reply = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(new EmperorEvent.Command(command, reply));
+        return reply.Task;
     }
 
     /// <summary>Asks the loop for a stats snapshot (from any thread).</summary>
@@ -307,6 +338,12 @@ internal sealed partial class EmperorService : IAsyncDisposable
             case EmperorEvent.Notify n:
                 OnNotify(n);
                 break;
+            case EmperorEvent.Command c:
+                c.Reply.TrySetResult(OnCommand(c.Request));
+                break;
+            case EmperorEvent.LagProbe probe:
+                _lastLagSeconds = _time.GetElapsedTime(probe.PostedAt).TotalSeconds;
+                break;
             case EmperorEvent.StatsRequest sr:
                 sr.Reply.TrySetResult(BuildStats());
                 break;
@@ -319,6 +356,92 @@ internal sealed partial class EmperorService : IAsyncDisposable
         else if (e is EmperorEvent.ProcessExited or EmperorEvent.RescanDue or EmperorEvent.PeriodicRescan)
         {
             ReportStatus();
+        }
+
+        if (_exporter is not null)
+        {
+            PublishGauges();
+        }
+    }
+
+    private void PublishGauges()
+    {
+        var byState = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var r in _records.Values)
+        {
+            var name = PhaseName(r.State.Phase);
+            byState[name] = byState.GetValueOrDefault(name) + 1;
+        }
+
+        _metrics.Publish(new EmperorMetrics.GaugeSnapshot(
+            byState.ToList(),
+            _blacklist.Entries.Count(),
+            (long)_throttle.Level.TotalMilliseconds,
+            _spawnQueue.Count,
+            _lastLagSeconds));
+    }
+
+    private static string PhaseName(VassalPhase phase) => phase switch
+    {
+        VassalPhase.New => "new",
+        VassalPhase.Running => "running",
+        VassalPhase.Waiting => "waiting",
+        VassalPhase.Restarting => "restarting",
+        VassalPhase.Stopping => "stopping",
+        VassalPhase.Exiled => "exiled",
+        VassalPhase.Held => "held",
+        _ => "deleted",
+    };
+
+    private string OnCommand(ControlCommand command)
+    {
+        VassalRecord? record = null;
+        if (command.Name is { } name && !_records.TryGetValue(name, out record))
+        {
+            return $"error no vassal named \"{name}\"";
+        }
+
+        if (_ragnarok)
+        {
+            return "error the Emperor is shutting down";
+        }
+
+        switch (command.Verb)
+        {
+            case ControlVerb.Reload:
+                Apply(record!, new VassalEvent.ConfigChanged("requested by an operator"));
+                return $"ok reloading {record!.Name}";
+            case ControlVerb.ReloadAll:
+                var n = _records.Count;
+                OnSignal(Sighup);
+                return $"ok reloading {n} vassals";
+            case ControlVerb.Stop:
+                if (record!.State.Phase is VassalPhase.Held or VassalPhase.Stopping)
+                {
+                    return $"ok {record.Name} is already stopped or stopping";
+                }
+
+                Apply(record, new VassalEvent.OperatorStop());
+                return $"ok stopping {record.Name}";
+            case ControlVerb.Start:
+                if (record!.State.Phase is not (VassalPhase.Held or VassalPhase.Waiting or VassalPhase.Exiled))
+                {
+                    return $"error {record.Name} is {PhaseName(record.State.Phase)}, not stopped";
+                }
+
+                Apply(record, new VassalEvent.OperatorStart());
+                return $"ok starting {record.Name}";
+            case ControlVerb.Pardon:
+                var entries = _blacklist.Entries.Count();
+                OnSignal(Sigurg);
+                return $"ok blacklist cleared ({entries} entries)";
+            default:
+                for (var i = 0; i < _monitors.Count; i++)
+                {
+                    Rescan(i);
+                }
+
+                return "ok rescanned";
         }
     }
 
@@ -408,8 +531,37 @@ internal sealed partial class EmperorService : IAsyncDisposable
         var before = record.State;
         var (state, effects) = VassalStateMachine.Apply(before, e, _policy, _blacklist);
         record.State = state;
+        Count(before, state, e);
         Stamp(record, before, state, e);
         Execute(record, effects);
+    }
+
+    private void Count(VassalState before, VassalState after, VassalEvent e)
+    {
+        switch (e)
+        {
+            case VassalEvent.Spawned:
+                _metrics.Spawns.Add(1);
+                if (after.Restarts > before.Restarts)
+                {
+                    _metrics.Restarts.Add(1);
+                }
+
+                break;
+            case VassalEvent.Exited when after.Pid == 0 && before.Pid != 0:
+                _metrics.Deaths.Add(1);
+                break;
+            case VassalEvent.HeartbeatMissed when after.HeartbeatGeneration != before.HeartbeatGeneration || after.Phase != before.Phase:
+                _metrics.HeartbeatTimeouts.Add(1);
+                break;
+            default:
+                break;
+        }
+
+        if (after.Respawns > before.Respawns || (e is VassalEvent.ConfigChanged && after.Phase == VassalPhase.Restarting))
+        {
+            _metrics.Reloads.Add(1);
+        }
     }
 
     /// <summary>Keeps the uWSGI stats timestamps (unix seconds) in step with the state.</summary>
@@ -478,7 +630,7 @@ internal sealed partial class EmperorService : IAsyncDisposable
                 Gid = r.Entry.Gid,
                 Monitor = _monitors[r.Monitor].Argument,
                 Respawns = s.Respawns,
-                State = s.Phase.ToString().ToLowerInvariant(),
+                State = PhaseName(s.Phase),
                 Reason = s.Reason ?? string.Empty,
                 Restarts = s.Restarts,
                 SpeaksProtocol = s.SpeaksProtocol,
@@ -891,6 +1043,21 @@ internal sealed partial class EmperorService : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _lagTimer?.Dispose();
+        if (_commands is not null)
+        {
+            await _commands.DisposeAsync();
+            _commands = null;
+        }
+
+        if (_metricsServer is not null)
+        {
+            await _metricsServer.DisposeAsync();
+            _metricsServer = null;
+        }
+
+        _exporter?.Dispose();
+        _metrics.Dispose();
         if (_stats is not null)
         {
             await _stats.DisposeAsync();

@@ -63,6 +63,12 @@ internal sealed record EmperorSettings
     /// <summary><c>--emperor-stats</c> / <c>--emperor-stats-server</c> address.</summary>
     public string? StatsAddress { get; init; }
 
+    /// <summary><c>--emperor-command-socket PATH</c>: the control socket (owner-only).</summary>
+    public string? CommandSocket { get; init; }
+
+    /// <summary><c>--emperor-metrics ADDR</c>: Prometheus text at /metrics.</summary>
+    public string? MetricsAddress { get; init; }
+
     /// <summary><c>--stats-http</c>: answer stats requests as HTTP.</summary>
     public bool StatsHttp { get; init; }
 }

@@ -49,6 +49,8 @@ internal static class EmperorSettingsReader
                 case "emperor-pidfile": s = s with { PidFile = value }; break;
                 case "emperor-stats" or "emperor-stats-server": s = s with { StatsAddress = value }; break;
                 case "stats-http": s = s with { StatsHttp = Bool(value) }; break;
+                case "emperor-command-socket": s = s with { CommandSocket = value }; break;
+                case "emperor-metrics": s = s with { MetricsAddress = value }; break;
                 default: break;
             }
         }

@@ -36,6 +36,12 @@ internal abstract record VassalEvent
     /// <summary>The shell found that a reload byte was never read: the vassal does not speak the protocol.</summary>
     public sealed record ReloadIgnored : VassalEvent;
 
+    /// <summary>An operator asked to stop the vassal but keep its record (<c>emperor stop NAME</c>).</summary>
+    public sealed record OperatorStop : VassalEvent;
+
+    /// <summary>An operator asked to start a held, waiting or exiled vassal now (<c>emperor start NAME</c>).</summary>
+    public sealed record OperatorStart : VassalEvent;
+
     /// <summary>A heartbeat: byte 26 on the link or sd_notify WATCHDOG=1.</summary>
     public sealed record Heartbeat : VassalEvent;
 

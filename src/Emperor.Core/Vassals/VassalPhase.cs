@@ -21,6 +21,9 @@ internal enum VassalPhase
     /// <summary>The process exited with the exile code 26: not respawned until its config changes.</summary>
     Exiled,
 
+    /// <summary>Stopped by an operator (<c>emperor stop NAME</c>): not respawned until <c>emperor start NAME</c>.</summary>
+    Held,
+
     /// <summary>The record is gone.</summary>
     Deleted,
 }

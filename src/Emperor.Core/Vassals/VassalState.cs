@@ -48,6 +48,9 @@ internal sealed record VassalState
     /// <summary>The reason of the latest decision, for logs and stats.</summary>
     public string? Reason { get; init; }
 
+    /// <summary>When Stopping: keep the record as <see cref="VassalPhase.Held"/> instead of deleting it.</summary>
+    public bool HoldAfterStop { get; init; }
+
     /// <summary>When Waiting: how long the scheduled respawn waits.</summary>
     public TimeSpan WaitDelay { get; init; }
 }

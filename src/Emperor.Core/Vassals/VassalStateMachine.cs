@@ -46,6 +46,8 @@ internal static class VassalStateMachine
             VassalEvent.LinkClosed => OnLinkClosed(s, policy, fx),
             VassalEvent.TimerFired t => OnTimer(s, t.Generation, policy, fx),
             VassalEvent.Pardoned => OnPardoned(s, fx),
+            VassalEvent.OperatorStop => OnOperatorStop(s, policy, fx),
+            VassalEvent.OperatorStart => OnOperatorStart(s, fx),
             VassalEvent.Heartbeat => OnHeartbeat(s, policy, fx),
             VassalEvent.NotifyReady => OnReadyNotified(s, blacklist, fx),
             VassalEvent.NotifyNotReady => s with { Ready = false },
@@ -182,6 +184,10 @@ internal static class VassalStateMachine
         var dead = s with { Pid = 0, LastExit = e.Exit, Cursed = false, Ready = false, Accepting = false };
         switch (s.Phase)
         {
+            case VassalPhase.Stopping when s.HoldAfterStop:
+                fx.Add(new Log(VassalLogKind.Stop, $"vassal {s.Name} (pid: {e.Pid}) stopped by request ({e.Exit}); held until started again"));
+                return dead with { Phase = VassalPhase.Held, HoldAfterStop = false, TimerGeneration = s.TimerGeneration + 1, Reason = "stopped by an operator" };
+
             case VassalPhase.Stopping:
                 fx.Add(new Log(VassalLogKind.Removed, $"removed uwsgi instance {s.Name} (pid: {e.Pid}, {e.Exit})"));
                 fx.Add(new Delete());
@@ -374,6 +380,44 @@ internal static class VassalStateMachine
         fx.Add(new Log(VassalLogKind.Loyal, $"vassal {s.Name} is now loyal (up for {policy.LoyalAfter.TotalSeconds:0.#} s)"));
         blacklist.Forgive(s.Name);
         return s with { Loyal = true };
+    }
+
+    private static VassalState OnOperatorStop(VassalState s, VassalPolicy policy, List<VassalEffect> fx)
+    {
+        switch (s.Phase)
+        {
+            case VassalPhase.Running:
+            case VassalPhase.Restarting:
+                var gen = s.TimerGeneration + 1;
+                fx.Add(new Log(VassalLogKind.Stop, $"stop the uwsgi instance {s.Name} (pid: {s.Pid}): requested by an operator"));
+                fx.Add(new SendMessage(policy.GracefulShutdown ? EmperorMessage.GracefulStop : EmperorMessage.Stop));
+                if (!s.SpeaksProtocol)
+                {
+                    fx.Add(new SignalGroup(Sigterm));
+                }
+
+                fx.Add(new StartTimer(policy.StopTolerance, gen));
+                return s with { Phase = VassalPhase.Stopping, HoldAfterStop = true, TimerGeneration = gen, Reason = "stopping: requested by an operator" };
+            case VassalPhase.New:
+            case VassalPhase.Waiting:
+            case VassalPhase.Exiled:
+                fx.Add(new Log(VassalLogKind.Stop, $"vassal {s.Name} held by an operator"));
+                return s with { Phase = VassalPhase.Held, TimerGeneration = s.TimerGeneration + 1, Reason = "stopped by an operator" };
+            default:
+                return s;
+        }
+    }
+
+    private static VassalState OnOperatorStart(VassalState s, List<VassalEffect> fx)
+    {
+        if (s.Phase is not (VassalPhase.Held or VassalPhase.Waiting or VassalPhase.Exiled))
+        {
+            return s;
+        }
+
+        fx.Add(new Log(VassalLogKind.Respawn, $"vassal {s.Name} started by an operator"));
+        fx.Add(new Spawn());
+        return s with { Phase = VassalPhase.New, TimerGeneration = s.TimerGeneration + 1, Reason = "started by an operator" };
     }
 
     private static VassalState OnPardoned(VassalState s, List<VassalEffect> fx)

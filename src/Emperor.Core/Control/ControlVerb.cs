@@ -1,0 +1,11 @@
+namespace Emperor.Core.Control;
+
+internal enum ControlVerb
+{
+    Reload,
+    ReloadAll,
+    Stop,
+    Start,
+    Pardon,
+    Rescan,
+}

@@ -1,0 +1,154 @@
+using System.Net.Sockets;
+using System.Text;
+using Emperor.Core.Control;
+using Microsoft.Extensions.Logging;
+
+namespace Emperor.Hosting;
+
+/// <summary>
+/// The command socket (<c>--emperor-command-socket PATH</c>, the name uWSGI 2.1 uses): a UNIX stream socket,
+/// owner-only (0600) by default, one <see cref="ControlCommand"/> line per connection, one reply line.
+/// Commands are executed on the event loop; this class only reads, posts and writes.
+/// </summary>
+internal sealed partial class CommandServer(string path, Func<ControlCommand, Task<string>> execute, ILogger logger) : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private Socket? _listener;
+    private Task? _accepting;
+
+    public void Start()
+    {
+        try
+        {
+            if (File.Exists(path))
+            {
+                File.Delete(path); // a stale socket of an earlier run
+            }
+
+            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            socket.Bind(new UnixDomainSocketEndPoint(path));
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            socket.Listen(16);
+            _listener = socket;
+        }
+        catch (Exception e) when (e is SocketException or IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"cannot create the command socket {path}: {e.Message}", e);
+        }
+
+        LogEnabled(logger, path);
+        _accepting = AcceptLoopAsync(_listener, _stop.Token);
+    }
+
+    private async Task AcceptLoopAsync(Socket listener, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await listener.AcceptAsync(ct);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException)
+            {
+                continue;
+            }
+
+            _ = ServeAsync(client, ct);
+        }
+    }
+
+    private async Task ServeAsync(Socket client, CancellationToken ct)
+    {
+        using var _ = client;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            var line = await ReadLineAsync(client, timeout.Token);
+            string reply;
+            if (line is null)
+            {
+                reply = "error the request is not one line of at most 4096 bytes";
+            }
+            else if (!ControlCommand.TryParse(line, out var command, out var error))
+            {
+                reply = "error " + error;
+            }
+            else
+            {
+                LogCommand(logger, command);
+                reply = await execute(command).WaitAsync(timeout.Token);
+            }
+
+            await client.SendAsync(Encoding.UTF8.GetBytes(reply + "\n"), SocketFlags.None, timeout.Token);
+            client.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException or TimeoutException)
+        {
+            // The client went away; nothing to undo.
+        }
+    }
+
+    private static async Task<string?> ReadLineAsync(Socket client, CancellationToken ct)
+    {
+        var buffer = new byte[ControlCommand.MaxLineBytes];
+        var used = 0;
+        while (used < buffer.Length)
+        {
+            var n = await client.ReceiveAsync(buffer.AsMemory(used), SocketFlags.None, ct);
+            if (n == 0)
+            {
+                break;
+            }
+
+            used += n;
+            var newline = Array.IndexOf(buffer, (byte)'\n', 0, used);
+            if (newline >= 0)
+            {
+                return DecodeOrNull(buffer.AsSpan(0, newline));
+            }
+        }
+
+        return used is > 0 and < ControlCommand.MaxLineBytes ? DecodeOrNull(buffer.AsSpan(0, used)) : null;
+    }
+
+    private static string? DecodeOrNull(ReadOnlySpan<byte> bytes)
+    {
+        try
+        {
+            return new UTF8Encoding(false, true).GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener?.Dispose();
+        if (_accepting is not null)
+        {
+            await _accepting;
+        }
+
+        if (File.Exists(path))
+        {
+            File.Delete(path);
+        }
+
+        _stop.Dispose();
+    }
+
+    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "*** Emperor command socket enabled on {Path} ***")]
+    private static partial void LogEnabled(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 41, Level = LogLevel.Information, Message = "[emperor] command: {Command}")]
+    private static partial void LogCommand(ILogger logger, ControlCommand command);
+}
