@@ -1,3 +1,4 @@
+using Emperor.Core.Abstractions;
 using Emperor.Core.Emperor;
 using Emperor.Hosting;
 using Emperor.Hosting.Monitors;

@@ -8,7 +8,6 @@ using Emperor.Core.Policies;
 using Emperor.Core.Stats;
 using Emperor.Core.Vassals;
 using Emperor.Hosting.Metrics;
-using Emperor.Hosting.Monitors;
 using Microsoft.Extensions.Logging;
 
 namespace Emperor.Hosting;
@@ -276,6 +275,8 @@ internal sealed partial class EmperorService : IAsyncDisposable
                     Rescan(i);
                 }
 
+                ReportStatusToMonitors();
+
                 break;
             case EmperorEvent.ProcessExited x:
                 OnProcessExited(x.Pid, x.WaitStatus);
@@ -445,6 +446,21 @@ internal sealed partial class EmperorService : IAsyncDisposable
         }
     }
 
+    private void ReportStatusToMonitors()
+    {
+        if (_ragnarok)
+        {
+            return;
+        }
+
+        var stats = BuildStats();
+        for (var i = 0; i < _monitors.Count; i++)
+        {
+            var argument = _monitors[i].Argument;
+            _monitors[i].ReportStatus(stats.Vassals.Where(v => v.Monitor == argument).ToList());
+        }
+    }
+
     private void ReportStatus() =>
         _systemd.Status(_ragnarok ? "The Emperor is burying its vassals" : $"The Emperor is governing {_byPid.Count} vassals");
 
@@ -456,7 +472,11 @@ internal sealed partial class EmperorService : IAsyncDisposable
         }
 
         var monitor = _monitors[index];
-        var current = monitor.Scan();
+        if (monitor.Scan() is not { } current)
+        {
+            return; // the source is unavailable: keep every vassal as it is
+        }
+
         var now = _time.GetTimestamp();
         foreach (var (name, entry) in current)
         {

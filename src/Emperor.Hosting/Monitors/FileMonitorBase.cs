@@ -61,7 +61,7 @@ internal abstract partial class FileMonitorBase(IFileSystem fs, EmperorSettings 
         }
     }
 
-    public Dictionary<string, SourceEntry> Scan()
+    public Dictionary<string, SourceEntry>? Scan()
     {
         var result = new Dictionary<string, SourceEntry>(StringComparer.Ordinal);
         var seen = new HashSet<string>(StringComparer.Ordinal);
