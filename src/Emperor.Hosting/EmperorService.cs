@@ -695,6 +695,9 @@ internal sealed partial class EmperorService : IAsyncDisposable
 
     private void Execute(VassalRecord record, List<VassalEffect> effects)
     {
+        // Outcomes found while running effects are applied after the whole batch, so that a later effect of
+        // the same batch (a timer) cannot undo what the outcome decides.
+        List<VassalEvent>? followUps = null;
         foreach (var effect in effects)
         {
             switch (effect)
@@ -718,7 +721,11 @@ internal sealed partial class EmperorService : IAsyncDisposable
                     record.Process?.Link.TrySend(m.Message);
                     break;
                 case VassalEffect.SignalGroup g:
-                    record.Process?.SignalGroup(g.Signal);
+                    if (record.Process is { } target && target.SignalGroup(g.Signal) && g.Signal == Sigterm && target.IgnoresSignal(Sigterm))
+                    {
+                        (followUps ??= []).Add(new VassalEvent.SigtermIgnored());
+                    }
+
                     break;
                 case VassalEffect.StartTimer t:
                     record.Timer?.Dispose();
@@ -728,7 +735,7 @@ internal sealed partial class EmperorService : IAsyncDisposable
                     break;
                 case VassalEffect.VerifyReloadConsumed:
                     var unread = record.Process?.Link.UnreadByPeer() ?? 0;
-                    Apply(record, unread > 0 ? new VassalEvent.ReloadIgnored() : new VassalEvent.ReloadAcknowledged());
+                    (followUps ??= []).Add(unread > 0 ? new VassalEvent.ReloadIgnored() : new VassalEvent.ReloadAcknowledged());
                     break;
                 case VassalEffect.Delete:
                     Delete(record);
@@ -736,6 +743,14 @@ internal sealed partial class EmperorService : IAsyncDisposable
                 case VassalEffect.Log l:
                     LogDecision(l);
                     break;
+            }
+        }
+
+        if (followUps is not null && _records.ContainsKey(record.Name))
+        {
+            foreach (var e in followUps)
+            {
+                Apply(record, e);
             }
         }
     }

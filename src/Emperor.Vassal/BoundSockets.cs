@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Emperor.Core.VassalRole;
+using Emperor.Unix.Accounts;
 using Emperor.Unix.Interop;
 
 namespace Emperor.Vassal;

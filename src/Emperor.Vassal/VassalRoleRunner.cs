@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Emperor.Core.Config;
 using Emperor.Core.VassalRole;
+using Emperor.Unix.Accounts;
 using Emperor.Unix.Interop;
 using Emperor.Unix.Processes;
 

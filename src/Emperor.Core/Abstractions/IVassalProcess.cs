@@ -9,4 +9,7 @@ internal interface IVassalProcess : IDisposable
 
     /// <summary>Signals the vassal's whole process group (it leads its own session). False if it is already gone.</summary>
     bool SignalGroup(int signal);
+
+    /// <summary>Whether the process has <paramref name="signal"/> set to SIG_IGN (e.g. inherited through exec).</summary>
+    bool IgnoresSignal(int signal);
 }

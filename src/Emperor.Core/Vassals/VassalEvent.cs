@@ -42,6 +42,9 @@ internal abstract record VassalEvent
     /// <summary>An operator asked to start a held, waiting or exiled vassal now (<c>emperor start NAME</c>).</summary>
     public sealed record OperatorStart : VassalEvent;
 
+    /// <summary>The shell found that the process ignores the SIGTERM it was just sent (SIG_IGN inherited through exec).</summary>
+    public sealed record SigtermIgnored : VassalEvent;
+
     /// <summary>A heartbeat: byte 26 on the link or sd_notify WATCHDOG=1.</summary>
     public sealed record Heartbeat : VassalEvent;
 

@@ -6,6 +6,8 @@ namespace Emperor.Core.Vassals;
 /// <param name="ReloadAckTimeout">How long a vassal has to read a reload byte before it is restarted instead.</param>
 /// <param name="RequiredHeartbeat">Silence allowed after a first heartbeat (<c>--emperor-required-heartbeat</c>, 30 s).</param>
 /// <param name="LoyalAfter">Uptime after which a vassal counts as loyal (<c>--emperor-loyal-after</c>); zero disables.</param>
+/// <remarks>A vassal that ignores SIGTERM (SIG_IGN inherited through exec, as uWSGI's binary patch leaves it)
+/// is given <see cref="IgnoredSigtermGrace"/> to act on the stop byte before SIGKILL, instead of the whole tolerance.</remarks>
 internal sealed record VassalPolicy(
     TimeSpan StopTolerance,
     bool GracefulShutdown,
@@ -13,6 +15,8 @@ internal sealed record VassalPolicy(
     TimeSpan RequiredHeartbeat,
     TimeSpan LoyalAfter)
 {
+    public TimeSpan IgnoredSigtermGrace { get; init; } = TimeSpan.FromSeconds(1);
+
     public static VassalPolicy Default { get; } =
         new(TimeSpan.FromSeconds(30), false, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60));
 }

@@ -47,6 +47,7 @@ internal static class VassalStateMachine
             VassalEvent.TimerFired t => OnTimer(s, t.Generation, policy, fx),
             VassalEvent.Pardoned => OnPardoned(s, fx),
             VassalEvent.OperatorStop => OnOperatorStop(s, policy, fx),
+            VassalEvent.SigtermIgnored => OnSigtermIgnored(s, policy, fx),
             VassalEvent.OperatorStart => OnOperatorStart(s, fx),
             VassalEvent.Heartbeat => OnHeartbeat(s, policy, fx),
             VassalEvent.NotifyReady => OnReadyNotified(s, blacklist, fx),
@@ -380,6 +381,19 @@ internal static class VassalStateMachine
         fx.Add(new Log(VassalLogKind.Loyal, $"vassal {s.Name} is now loyal (up for {policy.LoyalAfter.TotalSeconds:0.#} s)"));
         blacklist.Forgive(s.Name);
         return s with { Loyal = true };
+    }
+
+    private static VassalState OnSigtermIgnored(VassalState s, VassalPolicy policy, List<VassalEffect> fx)
+    {
+        if (s.Pid == 0 || s.Phase is not (VassalPhase.Stopping or VassalPhase.Restarting) || policy.IgnoredSigtermGrace >= policy.StopTolerance)
+        {
+            return s;
+        }
+
+        var gen = s.TimerGeneration + 1;
+        fx.Add(new Log(VassalLogKind.Kill, $"vassal {s.Name} (pid: {s.Pid}) ignores SIGTERM (SIG_IGN inherited through exec); SIGKILL in {policy.IgnoredSigtermGrace.TotalSeconds:0.#} s unless it exits"));
+        fx.Add(new StartTimer(policy.IgnoredSigtermGrace, gen));
+        return s with { TimerGeneration = gen };
     }
 
     private static VassalState OnOperatorStop(VassalState s, VassalPolicy policy, List<VassalEffect> fx)

@@ -78,6 +78,9 @@ internal static class ChildSetup
             return null;
         }
 
+        // The links get small numbers, as under uWSGI's Emperor: a vassal's shell may redirect from
+        // $UWSGI_EMPEROR_FD, and dash only accepts fds 0-9 there.
+        LowerLinkFds(spec);
         var argv = new List<string> { spec.Argv0 };
         argv.AddRange(Environment.GetCommandLineArgs().Skip(1));
         var env = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
@@ -85,6 +88,34 @@ internal static class ChildSetup
         var errno = Exec.Execve(spec.Executable, argv, env);
         Console.Error.WriteLine($"emperor: vassal {spec.VassalName}: cannot execute {spec.Executable}: {Sys.strerror(errno)}");
         return 127;
+    }
+
+    private static void LowerLinkFds(ChildSetupSpec spec)
+    {
+        string[] variables = ["UWSGI_EMPEROR_FD", "UWSGI_EMPEROR_FD_CONFIG"];
+        var moved = new List<(string Variable, int Fd)>();
+        foreach (var variable in variables)
+        {
+            if (int.TryParse(Environment.GetEnvironmentVariable(variable), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var fd)
+                && spec.KeepFds.Contains(fd))
+            {
+                moved.Add((variable, Sys.fcntl(fd, Sys.F_DUPFD, 64)));
+            }
+        }
+
+        for (var i = 0; i < moved.Count; i++)
+        {
+            var target = 3 + i;
+            Sys.dup2(moved[i].Fd, target); // the new fd is inheritable
+            Sys.close(moved[i].Fd);
+            Environment.SetEnvironmentVariable(moved[i].Variable, target.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (moved.Count > 0)
+        {
+            // The originals (and anything else) must not reach the vassal binary.
+            Sys.close_range((uint)(3 + moved.Count), uint.MaxValue, Sys.CLOSE_RANGE_CLOEXEC);
+        }
     }
 
     private static bool ArmParentDeath(ChildSetupSpec spec)

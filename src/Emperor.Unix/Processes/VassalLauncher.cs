@@ -53,7 +53,7 @@ internal sealed class VassalLauncher(string selfExecutable) : IVassalLauncher
             keep,
             request.Uid,
             request.Gid,
-            []);
+            request.Uid is { } uid ? Accounts.Accounts.TyrantGroups((uint)uid, (uint)(request.Gid ?? 0)) : []);
 
         var psi = new ProcessStartInfo(selfExecutable)
         {

@@ -26,6 +26,27 @@ internal sealed class VassalProcess(Process process, SocketLink link, SocketLink
         return Marshal.GetLastPInvokeError() == Sys.ESRCH && Sys.kill(Pid, signal) == 0;
     }
 
+    public bool IgnoresSignal(int signal)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{Pid}/status"))
+            {
+                if (line.StartsWith("SigIgn:", StringComparison.Ordinal))
+                {
+                    var mask = ulong.Parse(line.AsSpan(7).Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+                    return (mask & (1UL << (signal - 1))) != 0;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            // Gone, or not ours to read: assume the signal works.
+        }
+
+        return false;
+    }
+
     public void Dispose()
     {
         link.Dispose();

@@ -295,6 +295,42 @@ public sealed class VassalStateMachineTests
     }
 
     [Fact]
+    public void SigtermIgnored_WhileStopping_ShortensTheWaitBeforeSigkill()
+    {
+        var (s, _) = Step(Running(), new VassalEvent.Removed("file gone"));
+        var (next, fx) = Step(s, new VassalEvent.SigtermIgnored());
+        var timer = One<StartTimer>(fx);
+        Assert.Equal(TimeSpan.FromSeconds(1), timer.Delay);
+        Assert.Equal(next.TimerGeneration, timer.Generation);
+        (_, fx) = Step(next, new VassalEvent.TimerFired(timer.Generation));
+        Assert.Equal(9, One<SignalGroup>(fx).Signal);
+
+        var (running, none) = Step(Running(), new VassalEvent.SigtermIgnored());
+        Assert.Empty(none);
+        Assert.Equal(VassalPhase.Running, running.Phase);
+    }
+
+    [Fact]
+    public void OperatorStop_HoldsUntilStarted_ConfigChangesDoNotRestartIt()
+    {
+        var (s, fx) = Step(Running(), new VassalEvent.OperatorStop());
+        Assert.Equal(VassalPhase.Stopping, s.Phase);
+        Assert.Equal(15, One<SignalGroup>(fx).Signal);
+        (s, fx) = Step(s, new VassalEvent.Exited(100, new VassalExit(null, 15)));
+        Assert.Equal(VassalPhase.Held, s.Phase);
+        Assert.Empty(fx.OfType<Delete>());
+        Assert.Empty(fx.OfType<Spawn>());
+
+        (s, fx) = Step(s, new VassalEvent.ConfigChanged("touched"));
+        Assert.Equal(VassalPhase.Held, s.Phase);
+        Assert.Empty(fx);
+
+        (s, fx) = Step(s, new VassalEvent.OperatorStart());
+        One<Spawn>(fx);
+        Assert.Equal(VassalPhase.New, s.Phase);
+    }
+
+    [Fact]
     public void OwnerChanged_RestartsTheProcess()
     {
         var (s, fx) = Step(Running(), new VassalEvent.OwnerChanged());

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Emperor.Unix.Interop;
 
-namespace Emperor.Vassal;
+namespace Emperor.Unix.Accounts;
 
 /// <summary>User and group names or numbers to ids, through the C library (so NSS sources count).</summary>
 internal static class Accounts
@@ -50,6 +50,17 @@ internal static class Accounts
 
         gid = (uint)Marshal.ReadInt32(g, 16);
         return true;
+    }
+
+    /// <summary>
+    /// Tyrant mode's supplementary groups for a uid: those of its account (getgrouplist) when the account
+    /// exists, else none — never the Emperor's own.
+    /// </summary>
+    public static uint[] TyrantGroups(uint uid, uint gid)
+    {
+        var pw = Sys.getpwuid(uid);
+        var name = pw == 0 ? null : Marshal.PtrToStringUTF8(Marshal.ReadIntPtr(pw));
+        return name is null ? [] : GroupsOf(name, gid);
     }
 
     /// <summary>The supplementary groups of a user's account (getgrouplist), including <paramref name="gid"/>.</summary>
