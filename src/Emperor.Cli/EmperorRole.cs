@@ -2,6 +2,7 @@ using Emperor.Core.Abstractions;
 using Emperor.Core.Emperor;
 using Emperor.Hosting;
 using Emperor.Hosting.Monitors;
+using Emperor.Postgres;
 using Emperor.Unix.FileSystem;
 using Emperor.Unix.Interop;
 using Emperor.Unix.Notify;
@@ -32,7 +33,7 @@ internal static class EmperorRole
         var monitors = new List<IImperialMonitor>();
         foreach (var source in settings.Sources)
         {
-            var monitor = CreateMonitor(source, startup, settings, logger, out var error);
+            var monitor = CreateMonitor(source, startup, settings, loggers, logger, out var error);
             if (monitor is null)
             {
                 Console.Error.WriteLine($"emperor: --emperor {source}: {error}");
@@ -47,8 +48,9 @@ internal static class EmperorRole
             .OrderBy(kv => kv.Key, StringComparer.Ordinal)
             .ToList();
         var notify = new NotifyListener($"emperor/{Environment.ProcessId}/notify");
+        using var guardian = Guardian.Start(self);
         var service = new EmperorService(
-            settings, monitors, new VassalLauncher(self), TimeProvider.System, logger, env, self, ((int)Sys.getuid(), (int)Sys.getgid()), notify,
+            settings, monitors, new VassalLauncher(self, guardian), TimeProvider.System, logger, env, self, ((int)Sys.getuid(), (int)Sys.getgid()), notify,
             ParentLinkFd(), Environment.GetEnvironmentVariable("NOTIFY_SOCKET"));
         int code;
         try
@@ -78,7 +80,7 @@ internal static class EmperorRole
         return fd;
     }
 
-    private static IImperialMonitor? CreateMonitor(string source, string startup, EmperorSettings settings, ILogger logger, out string? error)
+    private static IImperialMonitor? CreateMonitor(string source, string startup, EmperorSettings settings, ILoggerFactory loggers, ILogger logger, out string? error)
     {
         error = null;
         var fs = UnixFileSystem.Instance;
@@ -92,9 +94,14 @@ internal static class EmperorRole
             return new GlobMonitor(source["glob://".Length..], startup, fs, settings, logger);
         }
 
+        if (source.StartsWith(PgSource.Scheme, StringComparison.Ordinal))
+        {
+            return Pg(source, startup, settings, loggers, out error);
+        }
+
         if (source.Contains("://", StringComparison.Ordinal))
         {
-            error = "unknown imperial monitor scheme (supported: dir://, glob://)";
+            error = "unknown imperial monitor scheme (supported: dir://, glob://, pg://)";
             return null;
         }
 
@@ -105,6 +112,25 @@ internal static class EmperorRole
         }
 
         return new GlobMonitor(source, startup, fs, settings, logger);
+    }
+
+    /// <summary>pg:// (spec §2.5): vassals from PostgreSQL, pushed by LISTEN/NOTIFY (docs/postgres.md).</summary>
+    private static PostgresMonitor? Pg(string source, string startup, EmperorSettings settings, ILoggerFactory loggers, out string? error)
+    {
+        var parsed = PgSource.Parse(source, Environment.GetEnvironmentVariable, Environment.UserName, out error);
+        if (parsed is null)
+        {
+            return null;
+        }
+
+        var options = new PostgresMonitorOptions
+        {
+            Host = settings.PgHost ?? Environment.MachineName,
+            Rules = new SnapshotRules(settings.Tyrant, settings.ExtraExtensions),
+            ResyncPeriod = settings.Frequency,
+            WorkingDirectory = startup,
+        };
+        return new PostgresMonitor(parsed, options, loggers.CreateLogger("emperor-pg"), TimeProvider.System);
     }
 
     private static DirectoryMonitor? Dir(string path, string startup, EmperorSettings settings, ILogger logger, out string? error)

@@ -21,11 +21,21 @@ internal static class Program
             return setupExit;
         }
 
+        if (args is [Guardian.Flag])
+        {
+            return Guardian.Run();
+        }
+
         if (args.Length == 0 || args is ["--help"] or ["-h"])
         {
-            Console.Error.WriteLine("usage: emperor --emperor DIR|glob://PATTERN [options]   (an Emperor; options as uWSGI's)");
+            Console.Error.WriteLine("usage: emperor --emperor DIR|glob://PATTERN|pg://CONNINFO[;QUERY] [options]   (an Emperor; options as uWSGI's)");
             Console.Error.WriteLine("       emperor --ini|--xml|--yaml|--json FILE[:section] (a vassal; add --show-config to print the expanded config)");
             return args.Length == 0 ? 1 : 0;
+        }
+
+        if (args[0] == PgSetupCommand.Verb)
+        {
+            return PgSetupCommand.Run(args);
         }
 
         if (args.Length > 0 && Control.ControlCommands.Verbs.Contains(args[0]))

@@ -44,6 +44,9 @@ internal sealed partial class EmperorService
     [LoggerMessage(EventId = 14, Level = LogLevel.Information, Message = "*** starting uWSGI sub-Emperor ***")]
     private static partial void LogSubEmperor(ILogger logger);
 
+    [LoggerMessage(EventId = 15, Level = LogLevel.Warning, Message = "[emperor] vassal {Name} (pid: {Pid}) left processes behind in its group; killed them")]
+    private static partial void LogLeftoversKilled(ILogger logger, string name, int pid);
+
     [LoggerMessage(EventId = 13, Message = "[emperor] {Message}")]
     private static partial void LogVassal(ILogger logger, LogLevel level, string message);
 }

@@ -890,6 +890,13 @@ internal sealed partial class EmperorService : IAsyncDisposable
         var process = record.Process;
         if (process is not null && process.Pid == pid)
         {
+            // An app's own children must not outlive it (a hung uWSGI worker would keep the port).
+            if (process.KillLeftovers())
+            {
+                LogLeftoversKilled(_logger, record.Name, pid);
+            }
+
+            _launcher.Forget(pid);
             record.Process = null;
             process.Dispose();
         }

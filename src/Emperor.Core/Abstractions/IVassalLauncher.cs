@@ -8,4 +8,9 @@ namespace Emperor.Core.Abstractions;
 internal interface IVassalLauncher
 {
     LaunchResult Launch(LaunchRequest request, Action<int, int> onExit);
+
+    /// <summary>A vassal's process group is gone for good (its leader exited and the leftovers were killed).</summary>
+    void Forget(int pid)
+    {
+    }
 }

@@ -10,6 +10,13 @@ internal interface IVassalProcess : IDisposable
     /// <summary>Signals the vassal's whole process group (it leads its own session). False if it is already gone.</summary>
     bool SignalGroup(int signal);
 
+    /// <summary>
+    /// After the process itself has exited: SIGKILL whatever is left of its process group (an app's own
+    /// children). Only the group is signalled, never the pid, which may already belong to someone else.
+    /// Returns true if anything was left.
+    /// </summary>
+    bool KillLeftovers();
+
     /// <summary>Whether the process has <paramref name="signal"/> set to SIG_IGN (e.g. inherited through exec).</summary>
     bool IgnoresSignal(int signal);
 }

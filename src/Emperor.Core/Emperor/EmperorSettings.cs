@@ -71,4 +71,10 @@ internal sealed record EmperorSettings
 
     /// <summary><c>--stats-http</c>: answer stats requests as HTTP.</summary>
     public bool StatsHttp { get; init; }
+
+    /// <summary>
+    /// <c>--emperor-pg-host NAME</c> (ours): this Emperor's name in a pg:// fleet — the <c>host</c> of its rows in the
+    /// status table and the session setting <c>emperor.host</c> its query can select rows by. Null: the host name.
+    /// </summary>
+    public string? PgHost { get; init; }
 }

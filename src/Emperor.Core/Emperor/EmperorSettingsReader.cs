@@ -51,6 +51,7 @@ internal static class EmperorSettingsReader
                 case "stats-http": s = s with { StatsHttp = Bool(value) }; break;
                 case "emperor-command-socket": s = s with { CommandSocket = value }; break;
                 case "emperor-metrics": s = s with { MetricsAddress = value }; break;
+                case "emperor-pg-host": s = s with { PgHost = value }; break;
                 default: break;
             }
         }

@@ -16,9 +16,11 @@ namespace Emperor.Unix.Processes;
 /// and PR_SET_PDEATHSIG follows the thread that forked, which must outlive its children. The child set-up
 /// marks every other fd close-on-exec, so nothing else leaks even if that rule were broken.
 /// </remarks>
-internal sealed class VassalLauncher(string selfExecutable) : IVassalLauncher
+internal sealed class VassalLauncher(string selfExecutable, Guardian? guardian = null) : IVassalLauncher
 {
     private readonly int _selfPid = Environment.ProcessId;
+
+    public void Forget(int pid) => guardian?.Untrack(pid);
 
     public unsafe LaunchResult Launch(LaunchRequest request, Action<int, int> onExit)
     {
@@ -134,6 +136,7 @@ internal sealed class VassalLauncher(string selfExecutable) : IVassalLauncher
                 static t => _ = t.Exception, TaskScheduler.Default);
         }
 
+        guardian?.Track(process.Id); // the child leads its own group (setsid in ChildSetup): pgid == pid
         return new LaunchResult(new VassalProcess(process, new SocketLink(parentEnd), configLink), null);
     }
 }

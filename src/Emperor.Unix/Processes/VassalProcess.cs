@@ -26,6 +26,8 @@ internal sealed class VassalProcess(Process process, SocketLink link, SocketLink
         return Marshal.GetLastPInvokeError() == Sys.ESRCH && Sys.kill(Pid, signal) == 0;
     }
 
+    public bool KillLeftovers() => Sys.kill(-Pid, 9) == 0;
+
     public bool IgnoresSignal(int signal)
     {
         try

@@ -803,6 +803,7 @@ response-headers-limit r--
 emperor-loyal-after r--
 emperor-command-socket r--
 emperor-metrics r--
+emperor-pg-host r--
 """;
 
     private static readonly Lazy<(FrozenDictionary<string, UwsgiOptionInfo> ByName, FrozenDictionary<char, UwsgiOptionInfo> ByShort, string[] Names)> s_table = new(Build);
