@@ -1,0 +1,13 @@
+using System.Text.Json;
+
+namespace Emperor.IntegrationTests.Emperor;
+
+/// <summary>One member of the stats document's <c>blacklist</c> array.</summary>
+internal sealed record BlacklistStat(string Id, long ThrottleLevel, int Attempt, string Reason)
+{
+    public static BlacklistStat Parse(JsonElement e) => new(
+        e.GetProperty("id").GetString()!,
+        e.GetProperty("throttle_level").GetInt64(),
+        e.GetProperty("attempt").GetInt32(),
+        e.TryGetProperty("reason", out var reason) ? reason.GetString() ?? "" : "");
+}

@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using Emperor.Testing;
+
+namespace Emperor.IntegrationTests.Emperor;
+
+/// <summary>The Emperor's end: Ragnarok on SIGTERM/SIGINT (spec §3.8), and nothing left when it is SIGKILLed.</summary>
+[Collection(EmperorBlackBox.Name)]
+public sealed class RagnarokTests
+{
+    [Theory(Timeout = 60_000)]
+    [InlineData(Signals.Sigterm)]
+    [InlineData(Signals.Sigint)]
+    public Task Signal_TermOrInt_StopsEveryVassalAndExitsZeroBuried(int signal) => EmperorScenario.RunAsync("ragnarok", async s =>
+    {
+        var emperor = await s.StartEmperorAsync("--reload-mercy", "2");
+        s.WriteVassal("p.ini", VassalFile.TestVassal("--protocol", "--send", "1"));
+        s.WriteVassal("s.ini", VassalFile.Sleep(100003));
+        s.WriteVassal("i.ini", VassalFile.TestVassal("--ignore-sigterm"));
+        var stats = await emperor.WaitForStatsAsync(
+            x => x.Vassals.Count == 3 && x.Vassals.All(v => v.IsRunning), EmperorScenario.Prompt, "three running vassals", s.Cancel);
+        var pids = stats.Vassals.Select(v => v.Pid).ToList();
+
+        var clock = Stopwatch.StartNew();
+        Assert.True(emperor.Signal(signal));
+        await emperor.WaitForExitAsync(EmperorScenario.Prompt, s.Cancel);
+        var exited = clock.Elapsed;
+
+        Assert.Equal(0, emperor.ExitCode);
+        await emperor.WaitForLineAsync("The Emperor is buried.", EmperorScenario.Prompt, s.Cancel);
+        Assert.NotEmpty(emperor.LinesContaining("RAGNAROK EVOKED"));
+        Assert.NotEmpty(emperor.LinesContaining("NO MERCY for vassal i.ini"));
+        await Wait.UntilAsync(() => pids.All(pid => !ProcessTree.IsRunning(pid)), TimeSpan.FromSeconds(5), "every vassal to be gone", s.Cancel);
+        Assert.True(exited < TimeSpan.FromSeconds(8), $"Ragnarok took {exited.TotalSeconds:0.00} s with --reload-mercy 2");
+    }, TestContext.Current.CancellationToken);
+
+    [Fact(Timeout = 60_000)]
+    public Task Sigkill_Emperor_EveryVassalAndGrandchildGoneWithinSeconds() => EmperorScenario.RunAsync("sigkill", async s =>
+    {
+        var reportPath = s.PathOf("g.report");
+        var emperor = await s.StartEmperorAsync();
+        s.WriteVassal("s.ini", VassalFile.Sleep(100004));
+        s.WriteVassal("p.ini", VassalFile.TestVassal("--protocol", "--send", "1"));
+        s.WriteVassal("g.ini", VassalFile.TestVassal("--spawn-child", "--report", reportPath));
+        var stats = await emperor.WaitForStatsAsync(
+            x => x.Vassals.Count == 3 && x.Vassals.All(v => v.IsRunning), EmperorScenario.Prompt, "three running vassals", s.Cancel);
+        var report = await Wait.ForValueAsync(() => ReportFile.TryLoad(reportPath), EmperorScenario.Prompt, "g.ini's report", s.Cancel);
+        var grandchild = report.ChildPid ?? throw new InvalidOperationException("testvassal --spawn-child reported no child");
+        var everyone = stats.Vassals.Select(v => v.Pid).Append(grandchild).ToList();
+        Assert.True(ProcessTree.IsRunning(grandchild));
+
+        Assert.True(emperor.Signal(Signals.Sigkill));
+        await emperor.WaitForExitAsync(EmperorScenario.Prompt, s.Cancel);
+        try
+        {
+            await Wait.UntilAsync(() => everyone.All(pid => !ProcessTree.IsRunning(pid)), TimeSpan.FromSeconds(5), "every vassal and the grandchild to be gone", s.Cancel);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException(e.Message + " Still running:" + string.Concat(everyone.Where(ProcessTree.IsRunning).Select(pid => "\n  " + ProcessTree.Describe(pid))), e);
+        }
+    }, TestContext.Current.CancellationToken);
+}
