@@ -23,10 +23,16 @@ internal sealed unsafe class EmperorLink
     private readonly int _fd;
     private readonly bool _reloadExit;
 
+    /// <summary>The parent-death signal as set on the main thread (Linux keeps it per thread; new threads have 0).</summary>
+    private readonly int _pdeathsig;
+
     private EmperorLink(int fd, bool reloadExit)
     {
         _fd = fd;
         _reloadExit = reloadExit;
+        int sig;
+        _ = Libc.prctl(Libc.PrGetPdeathsig, (nint)(&sig));
+        _pdeathsig = sig;
     }
 
     /// <summary>Opens the link named by UWSGI_EMPEROR_FD, or returns null after logging why not.</summary>
@@ -120,6 +126,10 @@ internal sealed unsafe class EmperorLink
         var argv = WithTrailingNul(File.ReadAllBytes("/proc/self/cmdline"));
         var envp = WithTrailingNul(File.ReadAllBytes("/proc/self/environ"));
         _ = Libc.fcntl(_fd, Libc.FSetFd, 0);
+
+        // execve runs from this reader thread, whose own parent-death signal is 0: carry the main thread's over,
+        // as a uWSGI master keeps its PDEATHSIG across its in-place reload.
+        _ = Libc.prctl(Libc.PrSetPdeathsig, _pdeathsig);
         fixed (byte* path = "/proc/self/exe\0"u8)
         fixed (byte* argBlock = argv)
         fixed (byte* envBlock = envp)

@@ -11,6 +11,7 @@ internal static unsafe partial class Libc
     public const int FGetFd = 1;
     public const int FSetFd = 2;
     public const int FdCloexec = 1;
+    public const int PrSetPdeathsig = 1;
     public const int PrGetPdeathsig = 2;
     public const int RlimitNproc = 6;
     public const int RlimitNofile = 7;
