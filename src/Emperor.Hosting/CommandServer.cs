@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using Emperor.Core.Control;
+using Emperor.Hosting.Net;
 using Microsoft.Extensions.Logging;
 
 namespace Emperor.Hosting;
@@ -20,16 +21,8 @@ internal sealed partial class CommandServer(string path, Func<ControlCommand, Ta
     {
         try
         {
-            if (File.Exists(path))
-            {
-                File.Delete(path); // a stale socket of an earlier run
-            }
-
-            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            socket.Bind(new UnixDomainSocketEndPoint(path));
+            _listener = ServiceSocket.Listen(path, 16);
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            socket.Listen(16);
-            _listener = socket;
         }
         catch (Exception e) when (e is SocketException or IOException or UnauthorizedAccessException)
         {
@@ -37,29 +30,7 @@ internal sealed partial class CommandServer(string path, Func<ControlCommand, Ta
         }
 
         LogEnabled(logger, path);
-        _accepting = AcceptLoopAsync(_listener, _stop.Token);
-    }
-
-    private async Task AcceptLoopAsync(Socket listener, CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            Socket client;
-            try
-            {
-                client = await listener.AcceptAsync(ct);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException)
-            {
-                continue;
-            }
-
-            _ = ServeAsync(client, ct);
-        }
+        _accepting = ServiceSocket.AcceptLoopAsync(_listener, ServeAsync, _stop.Token);
     }
 
     private async Task ServeAsync(Socket client, CancellationToken ct)

@@ -284,6 +284,12 @@ internal sealed partial class EmperorService : IAsyncDisposable
             case EmperorEvent.LinkByte b:
                 if (_records.TryGetValue(b.Name, out var rb) && rb.State.Pid == b.Pid)
                 {
+                    if (b.Message == Core.Protocol.EmperorMessage.ResendConfig && rb.Entry.InlineConfig is { } inline)
+                    {
+                        // A uWSGI master about to re-exec for a reload reads its config again (spec §7.2, §7.3).
+                        rb.Process?.PushConfig(System.Text.Encoding.UTF8.GetBytes(inline));
+                    }
+
                     Apply(rb, new VassalEvent.LinkMessage(b.Message));
                 }
 
@@ -493,7 +499,20 @@ internal sealed partial class EmperorService : IAsyncDisposable
                 if (_settings.Tyrant && (old.Uid != entry.Uid || old.Gid != entry.Gid))
                 {
                     LogOwnerChanged(_logger, name, entry.Uid, entry.Gid);
-                    Apply(record, new VassalEvent.OwnerChanged());
+                    if (entry.Uid == 0 || entry.Gid == 0)
+                    {
+                        // Never restart as root: stop it, and refuse the file until it has a non-root owner again.
+                        if (_refusedTyrant.Add(name))
+                        {
+                            LogTyrantRefused(_logger, name, entry.Uid, entry.Gid);
+                        }
+
+                        Apply(record, new VassalEvent.Removed("its config is now owned by root (tyrant mode)"));
+                    }
+                    else
+                    {
+                        Apply(record, new VassalEvent.OwnerChanged());
+                    }
                 }
                 else if (old.ModifiedNs != entry.ModifiedNs || !string.Equals(old.InlineConfig, entry.InlineConfig, StringComparison.Ordinal))
                 {
@@ -825,6 +844,12 @@ internal sealed partial class EmperorService : IAsyncDisposable
 
         int? uid = _settings.Tyrant ? entry.Uid : null;
         int? gid = _settings.Tyrant ? entry.Gid : null;
+        if (_settings.Tyrant && (entry.Uid == 0 || entry.Gid == 0))
+        {
+            Apply(record, new VassalEvent.SpawnFailed("tyrant mode never runs a vassal as root"));
+            return;
+        }
+
         if (_settings.Tyrant)
         {
             LogTyrantDrop(_logger, uid!.Value, gid!.Value, record.Name);

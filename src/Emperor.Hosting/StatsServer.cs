@@ -1,8 +1,8 @@
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Emperor.Core.Stats;
+using Emperor.Hosting.Net;
 using Microsoft.Extensions.Logging;
 
 namespace Emperor.Hosting;
@@ -29,7 +29,7 @@ internal sealed partial class StatsServer(string address, bool http, Func<Task<E
     {
         try
         {
-            _listener = Bind(address);
+            _listener = ServiceSocket.Listen(address, 100);
         }
         catch (SocketException e)
         {
@@ -38,59 +38,7 @@ internal sealed partial class StatsServer(string address, bool http, Func<Task<E
 
         var fd = (int)_listener.SafeHandle.DangerousGetHandle();
         LogEnabled(logger, address, fd);
-        _accepting = AcceptLoopAsync(_listener, _stop.Token);
-    }
-
-    private static Socket Bind(string address)
-    {
-        var colon = address.LastIndexOf(':');
-        if (colon < 0)
-        {
-            if (File.Exists(address))
-            {
-                File.Delete(address);
-            }
-
-            var unix = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            unix.Bind(new UnixDomainSocketEndPoint(address));
-            unix.Listen(100);
-            return unix;
-        }
-
-        var host = address[..colon].Trim('[', ']');
-        var port = int.Parse(address[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-        var ip = host.Length == 0 || host == "*" ? IPAddress.Any : IPAddress.Parse(host);
-        var tcp = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        tcp.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        tcp.Bind(new IPEndPoint(ip, port));
-        tcp.Listen(100);
-        return tcp;
-    }
-
-    private async Task AcceptLoopAsync(Socket listener, CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            Socket client;
-            try
-            {
-                client = await listener.AcceptAsync(ct);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException)
-            {
-                continue; // a reset connection: keep serving the others
-            }
-
-            _ = ServeAsync(client, ct);
-        }
+        _accepting = ServiceSocket.AcceptLoopAsync(_listener, ServeAsync, _stop.Token);
     }
 
     private async Task ServeAsync(Socket client, CancellationToken ct)
@@ -139,7 +87,7 @@ internal sealed partial class StatsServer(string address, bool http, Func<Task<E
             await _accepting;
         }
 
-        if (!address.Contains(':', StringComparison.Ordinal) && File.Exists(address))
+        if (ServiceSocket.IsUnixPath(address) && File.Exists(address))
         {
             File.Delete(address);
         }

@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using Emperor.Core.Abstractions;
 using Emperor.Core.VassalRole;
 using Emperor.Unix.Accounts;
+using Emperor.Unix.FileSystem;
 using Emperor.Unix.Interop;
 
 namespace Emperor.Vassal;
@@ -18,6 +20,12 @@ internal static class BoundSockets
         var result = new List<(SocketSpec, int)>();
         foreach (var spec in plan.Sockets)
         {
+            if (spec.Kind == SocketAddressKind.Unix)
+            {
+                result.Add((spec, BindUnixPath(spec, plan)));
+                continue;
+            }
+
             Socket socket;
             try
             {
@@ -58,27 +66,74 @@ internal static class BoundSockets
                 abs.Listen(plan.ListenBacklog);
                 return abs;
             default:
-                if (File.Exists(spec.Path) || Directory.Exists(spec.Path))
-                {
-                    File.Delete(spec.Path); // uWSGI unlinks a stale socket file too
-                }
-
-                var unix = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                unix.Bind(new UnixDomainSocketEndPoint(spec.Path));
-                unix.Listen(plan.ListenBacklog);
-                if (plan.ChmodSocket is { } mode)
-                {
-                    File.SetUnixFileMode(spec.Path, (UnixFileMode)mode);
-                }
-
-                if (plan.ChownSocket is { } owner)
-                {
-                    Chown(spec.Path, owner);
-                }
-
-                return unix;
+                throw new ArgumentOutOfRangeException(nameof(spec), spec.Kind, "UNIX path sockets are bound by BindUnixPath");
         }
     }
+
+    /// <summary>
+    /// A UNIX path socket, through libc so that a failure reports the real errno text (ENOENT, ENOTDIR,
+    /// EACCES, EROFS…) and an over-long path is one clear line instead of an exception.
+    /// </summary>
+    private static unsafe int BindUnixPath(SocketSpec spec, VassalPlan plan)
+    {
+        var path = System.Text.Encoding.UTF8.GetBytes(spec.Path);
+        if (path.Length >= Sys.SockaddrUnBytes - 2)
+        {
+            throw new VassalFailure($"cannot bind {spec.Option} {spec.Address}: the path is {path.Length} bytes; a UNIX socket path must be shorter than {Sys.SockaddrUnBytes - 2}");
+        }
+
+        // A socket file left by an earlier run is replaced (as uWSGI does); anything else at that path is not ours to delete.
+        if (UnixFileSystem.Instance.TryStat(spec.Path, follow: false, out var existing, out _) && existing.Kind == FileKind.Socket)
+        {
+            try
+            {
+                File.Delete(spec.Path); // uWSGI unlinks a stale socket file too
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new VassalFailure($"cannot bind {spec.Option} {spec.Address}: cannot remove the existing file: {e.Message}");
+            }
+        }
+
+        var fd = Sys.socket(Sys.AF_UNIX, Sys.SOCK_STREAM | Sys.SOCK_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            throw new VassalFailure($"cannot create {spec.Option} {spec.Address}: {Errno()}");
+        }
+
+        byte* addr = stackalloc byte[Sys.SockaddrUnBytes];
+        new Span<byte>(addr, Sys.SockaddrUnBytes).Clear();
+        addr[0] = Sys.AF_UNIX;
+        path.CopyTo(new Span<byte>(addr + 2, path.Length));
+        if (Sys.bind(fd, addr, (uint)(2 + path.Length + 1)) != 0 || Sys.listen(fd, plan.ListenBacklog) != 0)
+        {
+            var why = Errno();
+            Sys.close(fd);
+            throw new VassalFailure($"cannot bind {spec.Option} {spec.Address}: {why}");
+        }
+
+        try
+        {
+            if (plan.ChmodSocket is { } mode)
+            {
+                File.SetUnixFileMode(spec.Path, (UnixFileMode)mode);
+            }
+
+            if (plan.ChownSocket is { } owner)
+            {
+                Chown(spec.Path, owner);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Sys.close(fd);
+            throw new VassalFailure($"chmod-socket on {spec.Path}: {e.Message}");
+        }
+
+        return fd;
+    }
+
+    private static string Errno() => Sys.strerror(Marshal.GetLastPInvokeError());
 
     private static void Chown(string path, string owner)
     {

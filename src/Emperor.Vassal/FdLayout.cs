@@ -20,10 +20,21 @@ internal static class FdLayout
         foreach (var variable in s_linkVariables)
         {
             var index = env.FindIndex(kv => kv.Key == variable);
-            if (index >= 0 && int.TryParse(env[index].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var fd))
+            if (index < 0)
+            {
+                continue;
+            }
+
+            if (int.TryParse(env[index].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var fd) && fd > 2 && Sys.fcntl(fd, Sys.F_GETFD, 0) >= 0)
             {
                 sources.Add(fd);
                 linkIndexes.Add(index);
+            }
+            else
+            {
+                // Not an open fd of ours (a stale variable from some ancestor): pass nothing rather than a
+                // runtime fd that happens to have that number.
+                env.RemoveAt(index);
             }
         }
 

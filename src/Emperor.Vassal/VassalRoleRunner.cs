@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Emperor.Core.Config;
 using Emperor.Core.VassalRole;
-using Emperor.Unix.Accounts;
 using Emperor.Unix.Interop;
 using Emperor.Unix.Processes;
 
@@ -51,8 +50,17 @@ internal static class VassalRoleRunner
     {
         var parent = Sys.getppid();
         var underEmperor = Environment.GetEnvironmentVariable("UWSGI_EMPEROR_FD") is not null;
-        var sockets = BoundSockets.Bind(plan);
         var privileged = Sys.getuid() == 0;
+
+        // uWSGI applies umask while reading options, so socket files are created under it too.
+        if (plan.Umask is { } mask)
+        {
+            _ = Sys.umask((uint)mask);
+        }
+
+        // Names are resolved now, outside any chroot, as uWSGI resolves them while parsing.
+        var credentials = Credentials.Resolve(plan);
+        var sockets = BoundSockets.Bind(plan);
 
         if (plan.PrivilegedPatch is { } early)
         {
@@ -60,7 +68,7 @@ internal static class VassalRoleRunner
             ExecPatch(early, args, sockets);
         }
 
-        Apply(plan, privileged);
+        Apply(plan, credentials, privileged);
         if (underEmperor)
         {
             // A credential change cleared PDEATHSIG: arm it again, and make sure the Emperor is still there.
@@ -75,7 +83,7 @@ internal static class VassalRoleRunner
         return 1; // not reached: ExecPatch throws on failure
     }
 
-    private static void Apply(VassalPlan plan, bool privileged)
+    private static void Apply(VassalPlan plan, Credentials credentials, bool privileged)
     {
         if (plan.Chdir is { } dir && Sys.chdir(dir) != 0)
         {
@@ -92,11 +100,6 @@ internal static class VassalRoleRunner
             Environment.SetEnvironmentVariable(key, null);
         }
 
-        if (plan.Umask is { } mask)
-        {
-            _ = Sys.umask((uint)mask);
-        }
-
         SetLimit(Sys.RLIMIT_AS, plan.LimitAs, "limit-as");
         SetLimit(Sys.RLIMIT_NPROC, plan.LimitNproc, "limit-nproc");
         SetLimit(Sys.RLIMIT_NOFILE, plan.MaxFd, "max-fd");
@@ -110,86 +113,7 @@ internal static class VassalRoleRunner
             Sys.chdir("/");
         }
 
-        DropPrivileges(plan, privileged);
-    }
-
-    private static void DropPrivileges(VassalPlan plan, bool privileged)
-    {
-        uint? uid = null, gid = null;
-        string? userName = null;
-        uint userGid = 0;
-        if (plan.Uid is { } u)
-        {
-            if (!Accounts.TryUser(u, out var id, out userGid, out userName))
-            {
-                throw new VassalFailure($"uid {u}: no such user");
-            }
-
-            uid = id;
-        }
-
-        if (plan.Gid is { } g)
-        {
-            if (!Accounts.TryGroup(g, out var id))
-            {
-                throw new VassalFailure($"gid {g}: no such group");
-            }
-
-            gid = id;
-        }
-
-        var extra = new List<uint>();
-        foreach (var name in plan.AddGids)
-        {
-            if (!Accounts.TryGroup(name, out var id))
-            {
-                throw new VassalFailure($"add-gid {name}: no such group");
-            }
-
-            extra.Add(id);
-        }
-
-        if (gid is { } newGid)
-        {
-            var groups = new List<uint>();
-            if (plan.InitGroups && userName is not null)
-            {
-                groups.AddRange(Accounts.GroupsOf(userName, newGid));
-            }
-
-            groups.AddRange(extra);
-            if (privileged || groups.Count > 0)
-            {
-                SetGroups(groups.Distinct().ToArray());
-            }
-
-            if (Sys.setgid(newGid) != 0)
-            {
-                throw new VassalFailure($"setgid({newGid}): {Errno()}");
-            }
-        }
-        else if (extra.Count > 0 || (plan.InitGroups && userName is not null))
-        {
-            var groups = plan.InitGroups && userName is not null ? Accounts.GroupsOf(userName, userGid).ToList() : [];
-            groups.AddRange(extra);
-            SetGroups(groups.Distinct().ToArray());
-        }
-
-        if (uid is { } newUid && Sys.setuid(newUid) != 0)
-        {
-            throw new VassalFailure($"setuid({newUid}): {Errno()}");
-        }
-    }
-
-    private static unsafe void SetGroups(uint[] groups)
-    {
-        fixed (uint* g = groups)
-        {
-            if (Sys.setgroups((nuint)groups.Length, g) != 0)
-            {
-                throw new VassalFailure($"setgroups({string.Join(',', groups)}): {Errno()}");
-            }
-        }
+        credentials.Apply(privileged);
     }
 
     private static unsafe void SetLimit(int resource, long? value, string option)

@@ -7,4 +7,5 @@ internal enum FileKind
     Directory,
     Symlink,
     Fifo,
+    Socket,
 }

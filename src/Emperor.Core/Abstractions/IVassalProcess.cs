@@ -19,4 +19,10 @@ internal interface IVassalProcess : IDisposable
 
     /// <summary>Whether the process has <paramref name="signal"/> set to SIG_IGN (e.g. inherited through exec).</summary>
     bool IgnoresSignal(int signal);
+
+    /// <summary>
+    /// Pushes <paramref name="config"/> again on the config link (spec §7.3), for a vassal that asked for it (byte 2,
+    /// sent by a uWSGI master just before it re-execs to reload). False if the vassal has no config link.
+    /// </summary>
+    bool PushConfig(byte[] config) => false;
 }

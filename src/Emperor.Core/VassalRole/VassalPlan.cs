@@ -48,8 +48,11 @@ internal sealed record VassalPlan
     /// <summary><c>add-gid</c>: extra groups, names or numbers.</summary>
     public IReadOnlyList<string> AddGids { get; init; } = [];
 
-    /// <summary><c>initgroups</c>: take the supplementary groups of the uid's account.</summary>
-    public bool InitGroups { get; init; }
+    /// <summary>
+    /// Take the supplementary groups of the uid's account when both uid and gid are set, as uWSGI does by
+    /// default; <c>no-initgroups</c> turns it off (then only <c>add-gid</c> groups remain).
+    /// </summary>
+    public bool InitGroups { get; init; } = true;
 
     /// <summary>uWSGI app-server options found (module, wsgi-file, ...): we cannot host those.</summary>
     public IReadOnlyList<string> AppServerOptions { get; init; } = [];

@@ -99,6 +99,9 @@ internal static class VassalPlanner
                 case "initgroups":
                     plan = plan with { InitGroups = Bool(value) };
                     break;
+                case "no-initgroups":
+                    plan = plan with { InitGroups = !Bool(value) };
+                    break;
                 default:
                     if (s_appServer.Contains(key))
                     {

@@ -1,6 +1,6 @@
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Emperor.Hosting.Net;
 using Microsoft.Extensions.Logging;
 
 namespace Emperor.Hosting.Metrics;
@@ -19,7 +19,7 @@ internal sealed partial class MetricsServer(string address, PrometheusExporter e
     {
         try
         {
-            _listener = Listen(address);
+            _listener = ServiceSocket.Listen(address, 32);
         }
         catch (Exception e) when (e is SocketException or FormatException or IOException)
         {
@@ -27,54 +27,7 @@ internal sealed partial class MetricsServer(string address, PrometheusExporter e
         }
 
         LogEnabled(logger, address);
-        _accepting = AcceptLoopAsync(_listener, _stop.Token);
-    }
-
-    private static Socket Listen(string address)
-    {
-        var colon = address.LastIndexOf(':');
-        if (colon < 0)
-        {
-            if (File.Exists(address))
-            {
-                File.Delete(address);
-            }
-
-            var unix = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            unix.Bind(new UnixDomainSocketEndPoint(address));
-            unix.Listen(32);
-            return unix;
-        }
-
-        var host = address[..colon].Trim('[', ']');
-        var ip = host.Length == 0 ? IPAddress.Any : IPAddress.Parse(host);
-        var tcp = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        tcp.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        tcp.Bind(new IPEndPoint(ip, int.Parse(address[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture)));
-        tcp.Listen(32);
-        return tcp;
-    }
-
-    private async Task AcceptLoopAsync(Socket listener, CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            Socket client;
-            try
-            {
-                client = await listener.AcceptAsync(ct);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException)
-            {
-                continue;
-            }
-
-            _ = ServeAsync(client, ct);
-        }
+        _accepting = ServiceSocket.AcceptLoopAsync(_listener, ServeAsync, _stop.Token);
     }
 
     private async Task ServeAsync(Socket client, CancellationToken ct)

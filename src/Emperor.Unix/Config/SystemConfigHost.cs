@@ -182,33 +182,8 @@ internal sealed class SystemConfigHost : IConfigHost
         return *(ulong*)(buffer + 32);
     }
 
-    public unsafe IReadOnlyList<string>? Glob(string pattern)
-    {
-        byte* g = stackalloc byte[Sys.GlobTBytes];
-        new Span<byte>(g, Sys.GlobTBytes).Clear();
-        if (Sys.glob(pattern, Sys.GLOB_MARK | Sys.GLOB_NOCHECK, 0, g) != 0)
-        {
-            Sys.globfree(g);
-            return null;
-        }
-
-        try
-        {
-            var count = (int)*(nuint*)g;
-            var paths = *(byte***)(g + 8);
-            var result = new List<string>(count);
-            for (var i = 0; i < count; i++)
-            {
-                result.Add(Marshal.PtrToStringUTF8((nint)paths[i]) ?? string.Empty);
-            }
-
-            return result;
-        }
-        finally
-        {
-            Sys.globfree(g);
-        }
-    }
+    public IReadOnlyList<string>? Glob(string pattern) =>
+        FileSystem.UnixFileSystem.RunGlob(pattern, Sys.GLOB_MARK | Sys.GLOB_NOCHECK);
 
     private static unsafe int? Mode(string path, bool follow)
     {

@@ -37,6 +37,7 @@ internal sealed class UnixFileSystem : IFileSystem
             0x4000 => FileKind.Directory,
             0xA000 => FileKind.Symlink,
             0x1000 => FileKind.Fifo,
+            0xC000 => FileKind.Socket,
             _ => FileKind.Other,
         };
         status = new FileStatus(kind, unchecked((mtimeSec * 1_000_000_000L) + mtimeNsec), unchecked((int)uid), unchecked((int)gid), unchecked((long)ino));
@@ -62,16 +63,19 @@ internal sealed class UnixFileSystem : IFileSystem
         }
     }
 
-    public unsafe IReadOnlyList<string> Glob(string pattern)
+    public IReadOnlyList<string> Glob(string pattern) => RunGlob(pattern, 0) ?? [];
+
+    /// <summary>glob(3) with <paramref name="flags"/>; null when glob fails (GLOB_NOMATCH included).</summary>
+    public static unsafe List<string>? RunGlob(string pattern, int flags)
     {
         byte* g = stackalloc byte[Sys.GlobTBytes];
         new Span<byte>(g, Sys.GlobTBytes).Clear();
-        var rc = Sys.glob(pattern, 0, 0, g);
+        var rc = Sys.glob(pattern, flags, 0, g);
         try
         {
             if (rc != 0)
             {
-                return [];
+                return null;
             }
 
             var count = (int)*(nuint*)g;

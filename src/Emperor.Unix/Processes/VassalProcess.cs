@@ -28,6 +28,19 @@ internal sealed class VassalProcess(Process process, SocketLink link, SocketLink
 
     public bool KillLeftovers() => Sys.kill(-Pid, 9) == 0;
 
+    public bool PushConfig(byte[] config)
+    {
+        if (configLink is null)
+        {
+            return false;
+        }
+
+        // As at spawn: the vassal reads it when it starts again; a vassal that never does only costs a buffer.
+        _ = configLink.SendAllAsync(ConfigFrame.Build(config), CancellationToken.None).ContinueWith(
+            static t => _ = t.Exception, TaskScheduler.Default);
+        return true;
+    }
+
     public bool IgnoresSignal(int signal)
     {
         try

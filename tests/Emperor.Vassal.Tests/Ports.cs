@@ -1,0 +1,42 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Emperor.Vassal.Tests;
+
+/// <summary>Free TCP ports, found by binding and releasing them (the vassal binds with SO_REUSEADDR right after).</summary>
+internal static class Ports
+{
+    public const byte Inet = 2;
+    public const byte Inet6 = 10;
+
+    /// <summary>A port the kernel picks as free on <paramref name="address"/>.</summary>
+    public static int Free(IPAddress address)
+    {
+        using var probe = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        probe.Bind(new IPEndPoint(address, 0));
+        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+    }
+
+    /// <summary>A privileged port (below 1024) free on 127.0.0.1 and on the wildcard address, searched from the top.</summary>
+    public static int FreePrivileged()
+    {
+        for (var port = 1023; port >= 600; port--)
+        {
+            try
+            {
+                using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                probe.Bind(new IPEndPoint(IPAddress.Loopback, port));
+                return port;
+            }
+            catch (SocketException)
+            {
+            }
+        }
+
+        throw new InvalidOperationException("no free TCP port between 600 and 1023 on 127.0.0.1");
+    }
+
+    /// <summary>The listener bound to <paramref name="port"/> as the kernel's sock_diag reports it, or null.</summary>
+    public static ListeningSocket? Listener(byte family, int port) =>
+        Native.TcpListeners(family).Where(l => l.Port == port).Select(l => (ListeningSocket?)l).FirstOrDefault();
+}
