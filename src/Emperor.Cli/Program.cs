@@ -30,6 +30,7 @@ internal static class Program
         {
             Console.Error.WriteLine("usage: emperor --emperor DIR|glob://PATTERN|pg://CONNINFO[;QUERY] [options]   (an Emperor; options as uWSGI's)");
             Console.Error.WriteLine("       emperor --ini|--xml|--yaml|--json FILE[:section] (a vassal; add --show-config to print the expanded config)");
+            Console.Error.WriteLine("       emperor pg-setup CONNINFO [--table NAME] [--print]   (prepare a PostgreSQL database for pg://; docs/postgres.md)");
             return args.Length == 0 ? 1 : 0;
         }
 

@@ -17,6 +17,9 @@ internal static class ConnInfo
     /// <summary>Debian builds libpq with this socket directory (pg_config --configure: DEFAULT_PGSOCKET_DIR).</summary>
     public const string DefaultSocketDirectory = "/var/run/postgresql";
 
+    /// <summary>libpq waits forever without <c>connect_timeout</c>; a supervisor must not.</summary>
+    public const int DefaultConnectTimeoutSeconds = 5;
+
     private static readonly (string Variable, string Keyword)[] s_environment =
     [
         ("PGHOST", "host"),
@@ -69,7 +72,7 @@ internal static class ConnInfo
             values[key] = value;
         }
 
-        var builder = new NpgsqlConnectionStringBuilder();
+        var builder = new NpgsqlConnectionStringBuilder { Timeout = DefaultConnectTimeoutSeconds };
         foreach (var (key, value) in values)
         {
             error = Apply(builder, key, value, values);
@@ -145,7 +148,7 @@ internal static class ConnInfo
                     return $"connect_timeout \"{value}\" is not a whole number of seconds";
                 }
 
-                // libpq: 0 (or unset) waits forever; a supervisor must not, so 0 means Npgsql's own default.
+                // libpq: 0 waits forever; a supervisor must not, so 0 keeps the default.
                 if (seconds > 0)
                 {
                     b.Timeout = Math.Min(seconds, 1024);

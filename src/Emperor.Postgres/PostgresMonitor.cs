@@ -79,11 +79,6 @@ internal sealed partial class PostgresMonitor : IImperialMonitor
             CommandTimeout = options.CommandTimeoutSeconds,
             Enlist = false,
         };
-        if (!source.Connection.ContainsKey("Timeout"))
-        {
-            connection.Timeout = options.ConnectTimeoutSeconds;
-        }
-
         if (string.IsNullOrEmpty(connection.ApplicationName))
         {
             connection.ApplicationName = "emperor " + options.Host;
@@ -97,9 +92,6 @@ internal sealed partial class PostgresMonitor : IImperialMonitor
     public string Argument => _source.Argument;
 
     public string WorkingDirectory => _options.WorkingDirectory;
-
-    /// <summary>True while the last resync succeeded on the current connection (tests).</summary>
-    internal bool IsAvailable => _snapshot is not null;
 
     public void Start(Action onDirty)
     {
@@ -194,14 +186,17 @@ internal sealed partial class PostgresMonitor : IImperialMonitor
             {
                 // Answer a burst (one transaction per row, a script) with one resync: wait until it pauses.
                 var until = _time.GetTimestamp() + Ticks(_options.MaxDebounce);
-                while (_time.GetTimestamp() < until && await connection.WaitAsync(_options.Debounce, CancellationToken.None))
+                var debounce = (int)Math.Max(1, Math.Ceiling(_options.Debounce.TotalMilliseconds));
+                while (_time.GetTimestamp() < until && await connection.WaitAsync(debounce, CancellationToken.None))
                 {
                 }
             }
             else if (_time.GetTimestamp() < nextResync)
             {
+                // Whole milliseconds, at least 1: Npgsql truncates to milliseconds, and a timeout of 0 waits forever.
                 var remaining = _time.GetElapsedTime(_time.GetTimestamp(), nextResync);
-                await connection.WaitAsync(remaining < s_slice ? remaining : s_slice, CancellationToken.None);
+                var milliseconds = (int)Math.Clamp(Math.Ceiling(remaining.TotalMilliseconds), 1, s_slice.TotalMilliseconds);
+                await connection.WaitAsync(milliseconds, CancellationToken.None);
                 continue;
             }
 

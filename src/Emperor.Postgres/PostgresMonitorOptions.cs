@@ -42,9 +42,6 @@ internal sealed record PostgresMonitorOptions
     /// <summary>...but a steady stream of them never delays a resync by more than this.</summary>
     public TimeSpan MaxDebounce { get; init; } = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>Connect timeout when the connection string gives none (libpq's default, forever, is no use to a supervisor).</summary>
-    public int ConnectTimeoutSeconds { get; init; } = 5;
-
     /// <summary>A resync or status write that takes longer than this counts as an outage.</summary>
     public int CommandTimeoutSeconds { get; init; } = 15;
 }
