@@ -93,6 +93,12 @@ internal abstract partial class FileMonitorBase(IFileSystem fs, EmperorSettings 
                 continue;
             }
 
+            if (st.Kind == FileKind.Regular && !fs.IsReadable(path))
+            {
+                ReportSkip(name, path, "this Emperor may not read it (check its mode and owner)");
+                continue;
+            }
+
             var owner = st;
             if (settings.TyrantNoFollow && !settings.NoFollow && !fs.TryStat(path, follow: false, out owner, out _))
             {

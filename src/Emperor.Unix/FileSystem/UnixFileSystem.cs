@@ -45,6 +45,8 @@ internal sealed class UnixFileSystem : IFileSystem
         return true;
     }
 
+    public bool IsReadable(string path) => Sys.access(path, 4) == 0;
+
     public IReadOnlyList<string> ListDirectory(string path)
     {
         try

@@ -73,15 +73,25 @@ internal sealed class EmperorProcess : IDisposable
         string workingDirectory,
         int statsPort,
         IEnumerable<KeyValuePair<string, string>>? environment,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        string? runAsUser = null)
     {
-        var start = new ProcessStartInfo(TestPaths.EmperorBinary)
+        // setpriv execs the Emperor in place, so the pid we hold is the Emperor's.
+        var start = new ProcessStartInfo(runAsUser is null ? TestPaths.EmperorBinary : "setpriv")
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = workingDirectory,
         };
+        if (runAsUser is not null)
+        {
+            foreach (var a in new[] { "--reuid", runAsUser, "--regid", runAsUser, "--clear-groups", "--", TestPaths.EmperorBinary })
+            {
+                start.ArgumentList.Add(a);
+            }
+        }
+
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

@@ -97,11 +97,12 @@ internal sealed class EmperorScenario
     public async Task<EmperorProcess> StartEmperorWithAsync(
         IReadOnlyList<string> arguments,
         IEnumerable<KeyValuePair<string, string>>? environment = null,
-        string? workingDirectory = null)
+        string? workingDirectory = null,
+        string? runAsUser = null)
     {
         var port = EmperorProcess.FreePort();
         string[] all = ["--emperor-stats", $"127.0.0.1:{port}", "--reload-mercy", "3", .. arguments];
-        var emperor = await EmperorProcess.StartAsync(Guard, all, workingDirectory ?? Root.Path, port, environment, Cancel);
+        var emperor = await EmperorProcess.StartAsync(Guard, all, workingDirectory ?? Root.Path, port, environment, Cancel, runAsUser);
         _emperors.Add(emperor);
         return emperor;
     }
