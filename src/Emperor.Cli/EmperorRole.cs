@@ -48,7 +48,7 @@ internal static class EmperorRole
             .OrderBy(kv => kv.Key, StringComparer.Ordinal)
             .ToList();
         var notify = new NotifyListener($"emperor/{Environment.ProcessId}/notify");
-        using var guardian = Guardian.Start(self);
+        using var guardian = Guardian.Start();
         var service = new EmperorService(
             settings, monitors, new VassalLauncher(self, guardian), TimeProvider.System, logger, env, self, ((int)Sys.getuid(), (int)Sys.getgid()), notify,
             ParentLinkFd(), Environment.GetEnvironmentVariable("NOTIFY_SOCKET"));

@@ -21,11 +21,6 @@ internal static class Program
             return setupExit;
         }
 
-        if (args is [Guardian.Flag])
-        {
-            return Guardian.Run();
-        }
-
         if (args.Length == 0 || args is ["--help"] or ["-h"])
         {
             Console.Error.WriteLine("usage: emperor --emperor DIR|glob://PATTERN|pg://CONNINFO[;QUERY] [options]   (an Emperor; options as uWSGI's)");

@@ -43,7 +43,7 @@ internal sealed partial class EmperorService : IAsyncDisposable
     private static readonly TimeSpan s_coalesce = TimeSpan.FromMilliseconds(20);
 
     /// <summary>A vanished source must stay vanished this long: a save-by-rename is a change, not a stop and a spawn.</summary>
-    private static readonly TimeSpan s_removalConfirm = TimeSpan.FromMilliseconds(150);
+    private static readonly TimeSpan s_removalConfirm = TimeSpan.FromMilliseconds(50);
 
     private readonly EmperorSettings _settings;
     private readonly IReadOnlyList<IImperialMonitor> _monitors;

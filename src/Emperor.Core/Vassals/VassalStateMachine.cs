@@ -344,7 +344,11 @@ internal static class VassalStateMachine
             var gen = s.HeartbeatGeneration + 1;
             fx.Add(new Log(VassalLogKind.Reload, $"vassal {s.Name} sent no heartbeat in last {seconds:0.#} seconds, reloading it gracefully"));
             fx.Add(new SendMessage(EmperorMessage.Reload));
-            fx.Add(new StartHeartbeatTimer(policy.RequiredHeartbeat, gen));
+
+            // Half the period to show life again: a reload that cannot finish (a stopped worker) must not keep
+            // the port for another whole period.
+            var grace = policy.RequiredHeartbeat / 2 < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : policy.RequiredHeartbeat / 2;
+            fx.Add(new StartHeartbeatTimer(grace, gen));
             return s with { HeartbeatGeneration = gen, HeartbeatSuspect = true, Reason = "hung: no heartbeat; reload requested" };
         }
 

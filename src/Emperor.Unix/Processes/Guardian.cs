@@ -1,16 +1,16 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using Emperor.Unix.Interop;
 
 namespace Emperor.Unix.Processes;
 
 /// <summary>
-/// The guardian: a small process of our own executable (<c>emperor --emperor-guardian</c>) in its own
-/// session, told over a pipe which vassal process groups exist. If the Emperor dies — even by SIGKILL — the
+/// The guardian: a tiny POSIX shell process (about 1 MB; a second copy of our Native AOT runtime would cost
+/// 11 MB), told over a pipe which vassal process groups exist. If the Emperor dies — even by SIGKILL — the
 /// pipe reaches EOF and the guardian SIGKILLs every group it knows, so an app's own children (which
 /// PR_SET_PDEATHSIG does not cover: it is not inherited across fork) do not outlive the Emperor. On a clean
-/// shutdown the Emperor says "bye" and the guardian leaves without killing anything.
+/// shutdown the Emperor says "bye" and the guardian leaves without killing anything. It ignores SIGINT, SIGTERM,
+/// SIGHUP and SIGQUIT, so a Ctrl-C or a SIGTERM to the Emperor's process group cannot take it first.
 /// </summary>
 /// <remarks>
 /// Implementation notes. The Emperor side never blocks its event loop on the pipe: lines are queued and
@@ -18,7 +18,24 @@ namespace Emperor.Unix.Processes;
 /// </remarks>
 internal sealed class Guardian : IDisposable
 {
-    public const string Flag = "--emperor-guardian";
+    /// <summary>
+    /// The guardian itself. Groups are kept as " 12 34 " (space-separated, space-framed); removal is pure
+    /// parameter expansion, no process per line.
+    /// </summary>
+    private const string Script = """
+        trap '' INT TERM HUP QUIT
+        groups=' '
+        while IFS= read -r line; do
+          case "$line" in
+            bye) exit 0 ;;
+            +*) groups="$groups${line#+} " ;;
+            -*) g="${line#-}"
+                case "$groups" in *" $g "*) groups="${groups%% $g *} ${groups#* $g }" ;; esac ;;
+          esac
+        done
+        for g in $groups; do kill -9 "-$g" 2>/dev/null; done
+        exit 0
+        """;
 
     private readonly Process? _process;
     private readonly BlockingCollection<string> _lines = new(new ConcurrentQueue<string>());
@@ -37,13 +54,14 @@ internal sealed class Guardian : IDisposable
     }
 
     /// <summary>Starts the guardian. Without one (it could not start) vassals still die by PDEATHSIG.</summary>
-    public static Guardian Start(string selfExecutable)
+    public static Guardian Start()
     {
         try
         {
-            var psi = new ProcessStartInfo(selfExecutable) { UseShellExecute = false, RedirectStandardInput = true };
-            psi.ArgumentList.Add(Flag);
-            psi.Environment.Remove(ChildSetupSpec.VariableName);
+            var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, RedirectStandardInput = true };
+            psi.ArgumentList.Add("-c");
+            psi.ArgumentList.Add(Script);
+            psi.ArgumentList.Add("emperor-guardian");
             return new Guardian(Process.Start(psi));
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException)
@@ -92,32 +110,5 @@ internal sealed class Guardian : IDisposable
         _process.WaitForExit(TimeSpan.FromSeconds(5));
         _process.Dispose();
         _lines.Dispose();
-    }
-
-    /// <summary>The guardian process's whole life: read the pipe, and on EOF kill every known group.</summary>
-    public static int Run()
-    {
-        Sys.setsid(); // away from the Emperor's terminal and group: a Ctrl-C or a group kill must not take us
-        var groups = new HashSet<int>();
-        var stdin = Console.In;
-        while (stdin.ReadLine() is { } line)
-        {
-            if (line == "bye")
-            {
-                return 0;
-            }
-
-            if (line.Length > 1 && int.TryParse(line.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var pgid) && pgid > 1)
-            {
-                _ = line[0] == '+' ? groups.Add(pgid) : groups.Remove(pgid);
-            }
-        }
-
-        foreach (var pgid in groups)
-        {
-            Sys.kill(-pgid, 9);
-        }
-
-        return 0;
     }
 }

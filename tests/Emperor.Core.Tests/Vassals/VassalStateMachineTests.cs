@@ -215,6 +215,7 @@ public sealed class VassalStateMachineTests
         Assert.Equal(EmperorMessage.Reload, One<SendMessage>(fx).Message);
         Assert.True(s.HeartbeatSuspect);
         var second = One<StartHeartbeatTimer>(fx);
+        Assert.Equal(TimeSpan.FromSeconds(2.5), second.Delay);
 
         (s, fx) = Step(s, new VassalEvent.HeartbeatMissed(second.Generation));
         Assert.Equal(9, One<SignalGroup>(fx).Signal);
