@@ -25,6 +25,9 @@ internal abstract record EmperorEvent
 
     public sealed record ThrottleDue : EmperorEvent;
 
+    /// <summary>The next slice of a spawn burst (posted behind whatever else is waiting).</summary>
+    public sealed record SpawnSliceDue : EmperorEvent;
+
     /// <summary>An sd_notify datagram from a process in a vassal's session.</summary>
     public sealed record Notify(int SenderPid, int SessionId, string Message) : EmperorEvent;
 

@@ -63,10 +63,17 @@ internal sealed partial class EmperorService : IAsyncDisposable
     private readonly TaskCompletionSource<int> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly long _startedAt;
     private readonly SpawnThrottle _throttle;
-    private readonly Queue<VassalRecord> _spawnQueue = new();
+    private readonly Queue<(VassalRecord Record, bool Exempt)> _spawnQueue = new();
+
+    /// <summary>
+    /// At most this many spawns per loop turn: the rest of a burst waits in the queue behind a posted
+    /// continuation, so stats, commands and signals are answered between slices even with the throttle off.
+    /// </summary>
+    private const int SpawnSlice = 8;
     private ITimer? _throttleTimer;
     private bool _warmingUp;
     private int _spawnsThisEvent;
+    private bool _sliceScheduled;
     private readonly (int Uid, int Gid) _identity;
     private readonly INotifyListener? _notify;
     private readonly int? _parentLinkFd;
@@ -340,6 +347,10 @@ internal sealed partial class EmperorService : IAsyncDisposable
             case EmperorEvent.ThrottleDue:
                 _throttleTimer?.Dispose();
                 _throttleTimer = null;
+                DrainSpawnQueue();
+                break;
+            case EmperorEvent.SpawnSliceDue:
+                _sliceScheduled = false;
                 DrainSpawnQueue();
                 break;
             case EmperorEvent.Notify n:
@@ -704,7 +715,7 @@ internal sealed partial class EmperorService : IAsyncDisposable
             Vassals = vassals,
             Blacklist = blacklist,
             Uptime = (long)_time.GetElapsedTime(_startedAt).TotalSeconds,
-            ThrottleQueue = _spawnQueue.Select(r => r.Name).ToList(),
+            ThrottleQueue = _spawnQueue.Select(q => q.Record.Name).ToList(),
             Ragnarok = _ragnarok,
         };
     }
@@ -785,46 +796,72 @@ internal sealed partial class EmperorService : IAsyncDisposable
             return;
         }
 
-        if (_warmingUp || !_throttle.Enabled || (_spawnQueue.Count == 0 && _spawnsThisEvent == 0))
+        // Throttle-exempt: the first scan, or throttling off. Exempt spawns still go in slices.
+        var exempt = _warmingUp || !_throttle.Enabled;
+        var lone = _spawnQueue.Count == 0 && _spawnsThisEvent == 0;
+        if ((exempt || lone) && _spawnQueue.Count == 0 && _spawnsThisEvent < SpawnSlice)
         {
             _spawnsThisEvent++;
-            Spawn(record);
+            Spawn(record, exempt);
             return;
         }
 
         record.SpawnQueued = true;
-        _spawnQueue.Enqueue(record);
+        _spawnQueue.Enqueue((record, exempt));
+        if (_spawnsThisEvent >= SpawnSlice)
+        {
+            ScheduleSlice(); // the next slice, after whatever else is waiting
+            return;
+        }
+
         DrainSpawnQueue();
+    }
+
+    private void ScheduleSlice()
+    {
+        if (!_sliceScheduled)
+        {
+            _sliceScheduled = true;
+            Post(new EmperorEvent.SpawnSliceDue());
+        }
     }
 
     private void DrainSpawnQueue()
     {
         while (_spawnQueue.Count > 0 && !_ragnarok)
         {
-            var delay = _throttle.DelayForQueued();
+            var (next, exempt) = _spawnQueue.Peek();
+            var delay = exempt ? TimeSpan.Zero : _throttle.DelayForQueued();
             if (delay > TimeSpan.Zero)
             {
                 _throttleTimer ??= _time.CreateTimer(_ => Post(new EmperorEvent.ThrottleDue()), null, delay, Timeout.InfiniteTimeSpan);
                 return;
             }
 
-            var next = _spawnQueue.Dequeue();
+            if (_spawnsThisEvent >= SpawnSlice)
+            {
+                ScheduleSlice();
+                return;
+            }
+
+            _spawnQueue.Dequeue();
             next.SpawnQueued = false;
             if (_records.TryGetValue(next.Name, out var current) && ReferenceEquals(current, next) && next.State.Phase == VassalPhase.New)
             {
-                Spawn(next);
+                _spawnsThisEvent++;
+                Spawn(next, exempt);
             }
         }
     }
 
-    private void Spawn(VassalRecord record)
+    private void Spawn(VassalRecord record, bool exempt)
     {
         if (_ragnarok)
         {
             return;
         }
 
-        if (!_warmingUp)
+        if (!exempt)
         {
             _throttle.OnSpawned();
         }
@@ -1000,7 +1037,7 @@ internal sealed partial class EmperorService : IAsyncDisposable
                 _systemd.Send("STOPPING=1");
                 foreach (var queued in _spawnQueue)
                 {
-                    queued.SpawnQueued = false;
+                    queued.Record.SpawnQueued = false;
                 }
 
                 _spawnQueue.Clear();
