@@ -66,10 +66,11 @@ internal sealed partial class EmperorService : IAsyncDisposable
     private readonly Queue<(VassalRecord Record, bool Exempt)> _spawnQueue = new();
 
     /// <summary>
-    /// At most this many spawns per loop turn: the rest of a burst waits in the queue behind a posted
+    /// At most this many spawns per loop turn (a spawn costs the loop ~5 ms: fork, and the runtime waits for the
+    /// child's exec): the rest of a burst waits in the queue behind a posted
     /// continuation, so stats, commands and signals are answered between slices even with the throttle off.
     /// </summary>
-    private const int SpawnSlice = 8;
+    private const int SpawnSlice = 1;
     private ITimer? _throttleTimer;
     private bool _warmingUp;
     private int _spawnsThisEvent;
