@@ -1482,12 +1482,14 @@ def _note_stats_storm(R, failed):
     o = (rs.get("ours") or {}).get("storm") or {}
     if not src_probe("src/Emperor.Hosting/EmperorService.cs", r"case EmperorEvent\.StatsRequest"):
         return "**Stats p99 during a storm** (ours %s ms): %s" % (f(o.get("p99_ms"), 2), STALE)
-    return ("**Stats p99 during a storm** (ours %s ms, max %s ms, over %s requests; the storm took %s s): with "
-            "`--emperor-throttle 0` one rescan event spawns every new config in one go, and the stats snapshot is "
-            "taken on the event loop between two events (src/Emperor.Hosting/StatsServer.cs), so a request waits "
-            "for the whole burst. uWSGI blocks the same way. Fix: spawn a burst in slices of a few vassals per loop "
-            "turn (re-posting the rest), or serve stats from an immutable snapshot published after each event. "
-            "With the default throttle ours spreads a burst and the loop stays free." % (
+    return ("**Stats p99 during a storm** (ours %s ms, max %s ms, over %s requests; the storm took %s s): ours "
+            "spawns a burst one vassal per event-loop turn, and the stats snapshot is taken on the loop between two "
+            "events, so a request waits for at most one spawn; but a spawn costs the loop ~5 ms "
+            "(System.Diagnostics.Process.Start forks and waits for the child's exec) and the 2 cores are busy starting "
+            "200 programs, so p99 stays in the tens of ms. uWSGI blocks for the whole burst. Fix: spawn off the loop "
+            "thread through an own fork/exec (pidfd) that does not wait for the exec, or serve stats from an "
+            "immutable snapshot published after each event. With the default throttle a burst is spread and the "
+            "loop stays free." % (
                 f(o.get("p99_ms"), 2), f(o.get("max_ms"), 2), o.get("requests"), f(o.get("all_spawned_s"), 2)))
 
 
