@@ -90,6 +90,7 @@ internal sealed partial class EmperorService : IAsyncDisposable
     private ITimer? _periodic;
     private ITimer? _mercy;
     private bool _ragnarok;
+    private long _scans;
     private Thread? _thread;
 
     public EmperorService(
@@ -490,7 +491,9 @@ internal sealed partial class EmperorService : IAsyncDisposable
         }
 
         var monitor = _monitors[index];
-        if (monitor.Scan() is not { } current)
+        var scanned = monitor.Scan();
+        _scans++;
+        if (scanned is not { } current)
         {
             return; // the source is unavailable: keep every vassal as it is
         }
@@ -718,6 +721,7 @@ internal sealed partial class EmperorService : IAsyncDisposable
             Uptime = (long)_time.GetElapsedTime(_startedAt).TotalSeconds,
             ThrottleQueue = _spawnQueue.Select(q => q.Record.Name).ToList(),
             Ragnarok = _ragnarok,
+            Scans = _scans,
         };
     }
 

@@ -23,4 +23,7 @@ internal sealed record EmperorStats
     [JsonPropertyName("uptime")] public required long Uptime { get; init; }
     [JsonPropertyName("throttle_queue")] public required IReadOnlyList<string> ThrottleQueue { get; init; }
     [JsonPropertyName("ragnarok")] public required bool Ragnarok { get; init; }
+
+    /// <summary>Source scans completed since start (every monitor, every cause): tests wait on it instead of sleeping.</summary>
+    [JsonPropertyName("scans")] public long Scans { get; init; }
 }
