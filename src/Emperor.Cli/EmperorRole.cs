@@ -49,9 +49,20 @@ internal static class EmperorRole
             .ToList();
         var notify = new NotifyListener($"emperor/{Environment.ProcessId}/notify");
         using var guardian = Guardian.Start();
-        var service = new EmperorService(
-            settings, monitors, new VassalLauncher(self, guardian), TimeProvider.System, logger, env, self, ((int)Sys.getuid(), (int)Sys.getgid()), notify,
-            ParentLinkFd(), Environment.GetEnvironmentVariable("NOTIFY_SOCKET"));
+        using var reaper = new Reaper();
+        var host = new EmperorHost
+        {
+            Launcher = new VassalLauncher(self, reaper, guardian),
+            Time = TimeProvider.System,
+            Logger = logger,
+            Environment = env,
+            SelfExecutable = self,
+            Identity = ((int)Sys.getuid(), (int)Sys.getgid()),
+            Notify = notify,
+            ParentLinkFd = ParentLinkFd(),
+            SystemdNotifySocket = Environment.GetEnvironmentVariable("NOTIFY_SOCKET"),
+        };
+        var service = new EmperorService(host, settings, monitors);
         int code;
         try
         {

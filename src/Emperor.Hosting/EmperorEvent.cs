@@ -9,7 +9,7 @@ internal abstract record EmperorEvent
 
     public sealed record PeriodicRescan : EmperorEvent;
 
-    public sealed record ProcessExited(int Pid, int WaitStatus) : EmperorEvent;
+    public sealed record ProcessExited(int Pid, Core.Vassals.VassalExit Exit) : EmperorEvent;
 
     public sealed record LinkByte(string Name, int Pid, byte Message) : EmperorEvent;
 

@@ -1,10 +1,36 @@
+using Emperor.Core.Vassals;
 using Microsoft.Extensions.Logging;
 
 namespace Emperor.Hosting;
 
-/// <summary>Log lines keep uWSGI's phrases where operators grep for them (spec, REPORT.md "Sample log lines").</summary>
+/// <summary>
+/// Log lines keep uWSGI's phrases where operators grep for them (spec, REPORT.md "Sample log lines"). Every
+/// lifecycle decision has its own event id (100 + <see cref="VassalLogKind"/>) and the fields Vassal, Pid, Reason and
+/// Kind, so a structured sink can filter on them while the text stays uWSGI's.
+/// </summary>
 internal sealed partial class EmperorService
 {
+    /// <summary>Event ids of decisions: <c>DecisionEventBase + (int)kind</c>.</summary>
+    public const int DecisionEventBase = 100;
+
+    private static readonly EventId[] s_decisionIds = Enum.GetValues<VassalLogKind>()
+        .Select(k => new EventId(DecisionEventBase + (int)k, "Vassal" + k))
+        .ToArray();
+
+    private void LogDecision(VassalRecord record, int pid, VassalEffect.Log log)
+    {
+        var level = log.Kind switch
+        {
+            VassalLogKind.Died or VassalLogKind.Blacklisted or VassalLogKind.Curse or VassalLogKind.Kill or VassalLogKind.SpawnFailed or VassalLogKind.Exiled => LogLevel.Warning,
+            _ => LogLevel.Information,
+        };
+        if (_logger.IsEnabled(level))
+        {
+            var state = new DecisionLogState(log.Kind, record.Name, pid, record.State.Reason, "[emperor] " + log.Message);
+            _logger.Log(level, s_decisionIds[(int)log.Kind], state, null, static (s, _) => s.Text);
+        }
+    }
+
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "*** starting Emperor ***")]
     private static partial void LogStarting(ILogger logger);
 
@@ -14,8 +40,8 @@ internal sealed partial class EmperorService
     [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "[emperor] Ragnarok already in progress")]
     private static partial void LogRagnarokInProgress(ILogger logger);
 
-    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "[emperor] NO MERCY for vassal {Name} (pid: {Pid}) !!!")]
-    private static partial void LogNoMercy(ILogger logger, string name, int pid);
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "[emperor] NO MERCY for vassal {Vassal} (pid: {Pid}) !!!")]
+    private static partial void LogNoMercy(ILogger logger, string vassal, int pid);
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "The Emperor is buried.")]
     private static partial void LogBuried(ILogger logger);
@@ -23,30 +49,24 @@ internal sealed partial class EmperorService
     [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "[emperor] SIGHUP: reloading {Count} vassals")]
     private static partial void LogReloadAll(ILogger logger, int count);
 
-    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "vassal instance {Name} (last modified {LastModified}) status {Status} loyal {Loyal} zerg 0 state {State} pid {Pid} restarts {Restarts} reason: {Reason}")]
-    private static partial void LogStatusLine(ILogger logger, string name, long lastModified, int status, int loyal, string state, int pid, int restarts, string reason);
+    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "vassal instance {Vassal} (last modified {LastModified}) status {Status} loyal {Loyal} zerg 0 state {State} pid {Pid} restarts {Restarts} reason: {Reason}")]
+    private static partial void LogStatusLine(ILogger logger, string vassal, long lastModified, int status, int loyal, string state, int pid, int restarts, string reason);
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "[emperor] cleaning up blacklist ({Count} entries)")]
     private static partial void LogBlacklistCleared(ILogger logger, int count);
 
-    [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "[emperor-tyrant] invalid permissions for vassal {Name}: owned by uid {Uid} gid {Gid}; tyrant mode never runs a vassal as root (change the file's owner)")]
-    private static partial void LogTyrantRefused(ILogger logger, string name, int uid, int gid);
+    [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "[emperor-tyrant] invalid permissions for vassal {Vassal}: owned by uid {Uid} gid {Gid}; tyrant mode never runs a vassal as root (change the file's owner)")]
+    private static partial void LogTyrantRefused(ILogger logger, string vassal, int uid, int gid);
 
-    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "[emperor-tyrant] dropping privileges to {Uid} {Gid} for instance {Name}")]
-    private static partial void LogTyrantDrop(ILogger logger, int uid, int gid, string name);
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "[emperor-tyrant] dropping privileges to {Uid} {Gid} for instance {Vassal}")]
+    private static partial void LogTyrantDrop(ILogger logger, int uid, int gid, string vassal);
 
-    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "!!! permissions of file {Name} changed (now {Uid}:{Gid}). restarting the instance... !!!")]
-    private static partial void LogOwnerChanged(ILogger logger, string name, int uid, int gid);
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "!!! permissions of file {Vassal} changed (now {Uid}:{Gid}). restarting the instance... !!!")]
+    private static partial void LogOwnerChanged(ILogger logger, string vassal, int uid, int gid);
 
     [LoggerMessage(EventId = 12, Level = LogLevel.Critical, Message = "[emperor] the event loop failed; killing every vassal and exiting")]
     private static partial void LogLoopCrashed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 14, Level = LogLevel.Information, Message = "*** starting uWSGI sub-Emperor ***")]
     private static partial void LogSubEmperor(ILogger logger);
-
-    [LoggerMessage(EventId = 15, Level = LogLevel.Warning, Message = "[emperor] vassal {Name} (pid: {Pid}) left processes behind in its group; killed them")]
-    private static partial void LogLeftoversKilled(ILogger logger, string name, int pid);
-
-    [LoggerMessage(EventId = 13, Message = "[emperor] {Message}")]
-    private static partial void LogVassal(ILogger logger, LogLevel level, string message);
 }

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Emperor.Core;
 
 namespace Emperor.Hosting;
 
@@ -9,8 +10,6 @@ namespace Emperor.Hosting;
 /// </summary>
 internal sealed class ParentLink(int fd, Action<int> raiseSignal) : IDisposable
 {
-    private const int Sigterm = 15;
-    private const int Sighup = 1;
     private readonly Socket _socket = new(new SafeSocketHandle(fd, ownsHandle: true));
     private readonly CancellationTokenSource _stop = new();
 
@@ -22,7 +21,7 @@ internal sealed class ParentLink(int fd, Action<int> raiseSignal) : IDisposable
         }
         catch (SocketException)
         {
-            raiseSignal(Sigterm);
+            raiseSignal(Signals.Sigterm);
             return;
         }
 
@@ -44,7 +43,7 @@ internal sealed class ParentLink(int fd, Action<int> raiseSignal) : IDisposable
 
                 for (var i = 0; i < n; i++)
                 {
-                    raiseSignal(buffer[i] == 1 ? Sighup : Sigterm);
+                    raiseSignal(buffer[i] == 1 ? Signals.Sighup : Signals.Sigterm);
                 }
             }
         }
@@ -57,7 +56,7 @@ internal sealed class ParentLink(int fd, Action<int> raiseSignal) : IDisposable
             // fall through: a broken link is a lost parent
         }
 
-        raiseSignal(Sigterm);
+        raiseSignal(Signals.Sigterm);
     }
 
     public void Dispose()

@@ -22,9 +22,6 @@ namespace Emperor.Core.Vassals;
 /// </remarks>
 internal static class VassalStateMachine
 {
-    private const int Sigterm = 15;
-    private const int Sigkill = 9;
-
     public static (VassalState State, List<VassalEffect> Effects) Start(string name) =>
         (new VassalState { Name = name, Phase = VassalPhase.New }, [new Spawn()]);
 
@@ -95,7 +92,7 @@ internal static class VassalStateMachine
             return s with { Phase = VassalPhase.Deleted, Pid = 0 };
         }
 
-        var decision = blacklist.OnDeath(s.Name, loyal: false, new VassalExit(null, null));
+        var decision = blacklist.OnDeath(s.Name, loyal: false, VassalExit.Unknown);
         return ScheduleRespawn(s with { Pid = 0 }, decision, fx);
     }
 
@@ -136,7 +133,7 @@ internal static class VassalStateMachine
             case VassalPhase.Running:
                 var gen = s.TimerGeneration + 1;
                 fx.Add(new Log(VassalLogKind.Reload, $"restart the vassal {s.Name} (pid: {s.Pid}): {why}"));
-                fx.Add(new SignalGroup(Sigterm));
+                fx.Add(new SignalGroup(Signals.Sigterm));
                 fx.Add(new StartTimer(policy.StopTolerance, gen));
                 return s with { Phase = VassalPhase.Restarting, TimerGeneration = gen, Reason = why };
             case VassalPhase.Waiting:
@@ -160,7 +157,7 @@ internal static class VassalStateMachine
                 fx.Add(new SendMessage(policy.GracefulShutdown ? EmperorMessage.GracefulStop : EmperorMessage.Stop));
                 if (!s.SpeaksProtocol)
                 {
-                    fx.Add(new SignalGroup(Sigterm));
+                    fx.Add(new SignalGroup(Signals.Sigterm));
                 }
 
                 fx.Add(new StartTimer(policy.StopTolerance, gen));
@@ -300,7 +297,7 @@ internal static class VassalStateMachine
             case VassalPhase.Running when s.Cursed:
                 var gen = s.TimerGeneration + 1;
                 fx.Add(new Log(VassalLogKind.Kill, $"NO MERCY for vassal {s.Name} (pid: {s.Pid}): still alive {policy.StopTolerance.TotalSeconds:0.#} s after it was asked to stop; sending SIGKILL to its process group"));
-                fx.Add(new SignalGroup(Sigkill));
+                fx.Add(new SignalGroup(Signals.Sigkill));
                 fx.Add(new StartTimer(policy.StopTolerance, gen));
                 return s with { TimerGeneration = gen };
             case VassalPhase.Running when s.ReloadPending:
@@ -354,7 +351,7 @@ internal static class VassalStateMachine
 
         var stop = s.TimerGeneration + 1;
         fx.Add(new Log(VassalLogKind.Kill, $"vassal {s.Name} sent no heartbeat in last {seconds:0.#} seconds, brutally respawning it (SIGKILL to its process group)"));
-        fx.Add(new SignalGroup(Sigkill));
+        fx.Add(new SignalGroup(Signals.Sigkill));
         fx.Add(new StartTimer(policy.StopTolerance, stop));
         return s with { Phase = VassalPhase.Restarting, TimerGeneration = stop, HeartbeatSuspect = false, Reason = "hung: no heartbeat; killed" };
     }
@@ -411,7 +408,7 @@ internal static class VassalStateMachine
                 fx.Add(new SendMessage(policy.GracefulShutdown ? EmperorMessage.GracefulStop : EmperorMessage.Stop));
                 if (!s.SpeaksProtocol)
                 {
-                    fx.Add(new SignalGroup(Sigterm));
+                    fx.Add(new SignalGroup(Signals.Sigterm));
                 }
 
                 fx.Add(new StartTimer(policy.StopTolerance, gen));

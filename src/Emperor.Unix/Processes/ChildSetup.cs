@@ -14,8 +14,6 @@ namespace Emperor.Unix.Processes;
 /// </summary>
 internal static class ChildSetup
 {
-    private const int Sigkill = 9;
-
     /// <summary>
     /// Runs the set-up if this process was started as a vassal child. Returns null to continue in-process
     /// (the vassal role), or an exit code when the process must end.
@@ -120,7 +118,7 @@ internal static class ChildSetup
 
     private static bool ArmParentDeath(ChildSetupSpec spec)
     {
-        Sys.prctl(Sys.PR_SET_PDEATHSIG, Sigkill, 0, 0, 0);
+        Sys.prctl(Sys.PR_SET_PDEATHSIG, Core.Signals.Sigkill, 0, 0, 0);
         return spec.ParentPid == 0 || Sys.getppid() == spec.ParentPid;
     }
 

@@ -1,142 +1,120 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Emperor.Core.Abstractions;
+using Emperor.Core.Protocol;
+using Emperor.Core.Vassals;
 using Emperor.Unix.Interop;
 
 namespace Emperor.Unix.Processes;
 
 /// <summary>
-/// Starts vassals through <see cref="Process"/> (the runtime owns SIGCHLD and reaping), always as this
-/// executable in its child set-up step (<see cref="ChildSetup"/>), which then becomes or execs the vassal.
+/// Starts vassals with our own spawner: <see cref="PosixSpawn"/> starts this executable in its child set-up step
+/// (<see cref="ChildSetup"/>), which then becomes or execs the vassal; a pidfd for every child goes to the
+/// <see cref="Reaper"/>, which reports the real wait status.
 /// </summary>
 /// <remarks>
-/// Implementation notes. Only the Emperor's event-loop thread calls <see cref="Launch"/>: the child end of the
-/// link is made inheritable (FD_CLOEXEC cleared) just for the fork, so no other fork may happen meanwhile,
-/// and PR_SET_PDEATHSIG follows the thread that forked, which must outlive its children. The child set-up
-/// marks every other fd close-on-exec, so nothing else leaks even if that rule were broken.
+/// Implementation notes. Descriptors are <see cref="SafeFd"/>s from the socketpair on: each is closed exactly once
+/// whatever fails (the old path closed the child ends twice on a failed start). The link ends are created
+/// close-on-exec and only the child gets them inheritable (posix_spawn's <c>adddup2(fd, fd)</c>), so a spawn on
+/// another thread could not leak them either. PR_SET_PDEATHSIG follows the thread that spawned: only the Emperor's
+/// long-lived loop thread calls <see cref="Launch"/>.
 /// </remarks>
-internal sealed class VassalLauncher(string selfExecutable, Guardian? guardian = null) : IVassalLauncher
+internal sealed class VassalLauncher(string selfExecutable, Reaper reaper, Guardian? guardian = null) : IVassalLauncher
 {
     private readonly int _selfPid = Environment.ProcessId;
 
     public void Forget(int pid) => guardian?.Untrack(pid);
 
-    public unsafe LaunchResult Launch(LaunchRequest request, Action<int, int> onExit)
+    public LaunchResult Launch(LaunchRequest request, Action<int, VassalExit> onExit)
+    {
+        if (!TrySocketPair(out var parentEnd, out var childEnd, out var error))
+        {
+            return new LaunchResult(null, error);
+        }
+
+        SafeFd? configParent = null, configChild = null;
+        try
+        {
+            if (request.InlineConfig is not null && !TrySocketPair(out configParent, out configChild, out error))
+            {
+                return new LaunchResult(null, error);
+            }
+
+            int[] keep = configChild is null ? [childEnd.Fd] : [childEnd.Fd, configChild.Fd];
+            var env = new List<KeyValuePair<string, string>>(request.Environment.Count + 3);
+            env.AddRange(request.Environment);
+            env.Add(new("UWSGI_EMPEROR_FD", childEnd.Fd.ToString(CultureInfo.InvariantCulture)));
+            if (configChild is not null)
+            {
+                env.Add(new("UWSGI_EMPEROR_FD_CONFIG", configChild.Fd.ToString(CultureInfo.InvariantCulture)));
+            }
+
+            var self = request.Executable == selfExecutable;
+            var spec = new ChildSetupSpec(
+                _selfPid,
+                request.Arguments.Count > 0 ? request.Arguments[^1] : "?",
+                self ? null : request.Executable,
+                request.Arguments.Count > 0 ? request.Arguments[0] : request.Executable,
+                keep,
+                request.Uid,
+                request.Gid,
+                request.Uid is { } uid ? Accounts.Accounts.TyrantGroups((uint)uid, (uint)(request.Gid ?? 0)) : []);
+            env.Add(new(ChildSetupSpec.VariableName, spec.Encode()));
+
+            // argv[0] of the set-up step is ours; the set-up puts the vassal's argv[0] back before it execs.
+            var argv = new List<string>(request.Arguments.Count) { selfExecutable };
+            argv.AddRange(request.Arguments.Skip(1));
+            var pid = PosixSpawn.Start(selfExecutable, argv, env, request.WorkingDirectory, keep, out var errno);
+            if (pid == 0)
+            {
+                return new LaunchResult(null, $"posix_spawn({selfExecutable}) failed: {Sys.strerror(errno)}");
+            }
+
+            var pidfd = Sys.pidfd_open(pid, 0);
+            if (pidfd < 0)
+            {
+                // Cannot happen for our own unreaped child short of EMFILE; without a pidfd we could never reap it.
+                var e = Marshal.GetLastPInvokeError();
+                Sys.kill(pid, Core.Signals.Sigkill);
+                return new LaunchResult(null, $"pidfd_open({pid}) failed: {Sys.strerror(e)}");
+            }
+
+            reaper.Watch(pid, new SafeFd(pidfd), onExit);
+            guardian?.Track(pid); // the child leads its own group (POSIX_SPAWN_SETSID): pgid == pid
+            var link = new SocketLink(parentEnd.Release());
+            SocketLink? configLink = null;
+            if (configParent is not null)
+            {
+                configLink = new SocketLink(configParent.Release());
+                _ = configLink.SendAllAsync(ConfigFrame.Encode(request.InlineConfig), CancellationToken.None).ContinueWith(
+                    static t => _ = t.Exception, TaskScheduler.Default);
+            }
+
+            return new LaunchResult(new VassalProcess(pid, link, configLink), null);
+        }
+        finally
+        {
+            // The child has its copies (or there is no child): the Emperor keeps only its own ends.
+            childEnd.Dispose();
+            configChild?.Dispose();
+            parentEnd.Dispose();
+            configParent?.Dispose();
+        }
+    }
+
+    private static unsafe bool TrySocketPair(out SafeFd parent, out SafeFd child, out string? error)
     {
         int* pair = stackalloc int[2];
         if (Sys.socketpair(Sys.AF_UNIX, Sys.SOCK_STREAM | Sys.SOCK_CLOEXEC, 0, pair) != 0)
         {
-            return new LaunchResult(null, "socketpair() failed: " + Sys.strerror(Marshal.GetLastPInvokeError()));
+            error = "socketpair() failed: " + Sys.strerror(Marshal.GetLastPInvokeError());
+            parent = child = null!;
+            return false;
         }
 
-        int parentEnd = pair[0], childEnd = pair[1];
-        int configParent = -1, configChild = -1;
-        if (request.InlineConfig is not null)
-        {
-            if (Sys.socketpair(Sys.AF_UNIX, Sys.SOCK_STREAM | Sys.SOCK_CLOEXEC, 0, pair) != 0)
-            {
-                Sys.close(parentEnd);
-                Sys.close(childEnd);
-                return new LaunchResult(null, "socketpair() failed: " + Sys.strerror(Marshal.GetLastPInvokeError()));
-            }
-
-            configParent = pair[0];
-            configChild = pair[1];
-        }
-
-        var keep = configChild >= 0 ? new[] { childEnd, configChild } : new[] { childEnd };
-        var self = request.Executable == selfExecutable;
-        var spec = new ChildSetupSpec(
-            _selfPid,
-            request.Arguments.Count > 0 ? request.Arguments[^1] : "?",
-            self ? null : request.Executable,
-            request.Arguments.Count > 0 ? request.Arguments[0] : request.Executable,
-            keep,
-            request.Uid,
-            request.Gid,
-            request.Uid is { } uid ? Accounts.Accounts.TyrantGroups((uint)uid, (uint)(request.Gid ?? 0)) : []);
-
-        var psi = new ProcessStartInfo(selfExecutable)
-        {
-            UseShellExecute = false,
-            WorkingDirectory = request.WorkingDirectory,
-        };
-        foreach (var arg in request.Arguments.Skip(1))
-        {
-            psi.ArgumentList.Add(arg);
-        }
-
-        psi.Environment.Clear();
-        foreach (var (key, value) in request.Environment)
-        {
-            psi.Environment[key] = value;
-        }
-
-        psi.Environment["UWSGI_EMPEROR_FD"] = childEnd.ToString(CultureInfo.InvariantCulture);
-        if (configChild >= 0)
-        {
-            psi.Environment["UWSGI_EMPEROR_FD_CONFIG"] = configChild.ToString(CultureInfo.InvariantCulture);
-        }
-
-        psi.Environment[ChildSetupSpec.VariableName] = spec.Encode();
-
-        foreach (var fd in keep)
-        {
-            Sys.fcntl(fd, Sys.F_SETFD, 0);
-        }
-
-        Process process;
-        try
-        {
-            process = new Process { StartInfo = psi, EnableRaisingEvents = true };
-            process.Exited += (_, _) =>
-            {
-                int code;
-                try
-                {
-                    code = process.ExitCode;
-                }
-                catch (InvalidOperationException)
-                {
-                    code = -1;
-                }
-
-                onExit(process.Id, code);
-            };
-            process.Start();
-        }
-        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
-        {
-            Sys.close(parentEnd);
-            Sys.close(childEnd);
-            if (configChild >= 0)
-            {
-                Sys.close(configParent);
-                Sys.close(configChild);
-            }
-
-            return new LaunchResult(null, e.Message);
-        }
-        finally
-        {
-            Sys.close(childEnd);
-            if (configChild >= 0)
-            {
-                Sys.close(configChild);
-            }
-        }
-
-        SocketLink? configLink = null;
-        if (configParent >= 0)
-        {
-            configLink = new SocketLink(configParent);
-            var frame = ConfigFrame.Build(request.InlineConfig!);
-            _ = configLink.SendAllAsync(frame, CancellationToken.None).ContinueWith(
-                static t => _ = t.Exception, TaskScheduler.Default);
-        }
-
-        guardian?.Track(process.Id); // the child leads its own group (setsid in ChildSetup): pgid == pid
-        return new LaunchResult(new VassalProcess(process, new SocketLink(parentEnd), configLink), null);
+        parent = new SafeFd(pair[0]);
+        child = new SafeFd(pair[1]);
+        error = null;
+        return true;
     }
 }

@@ -1,14 +1,13 @@
-using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Emperor.Core.Abstractions;
+using Emperor.Core.Protocol;
 using Emperor.Unix.Interop;
 
 namespace Emperor.Unix.Processes;
 
 /// <summary>A started vassal: its pid, its link, and signalling of its process group.</summary>
-internal sealed class VassalProcess(Process process, SocketLink link, SocketLink? configLink) : IVassalProcess
+internal sealed class VassalProcess(int pid, SocketLink link, SocketLink? configLink) : IVassalProcess
 {
-    public int Pid { get; } = process.Id;
+    public int Pid { get; } = pid;
 
     public IVassalLink Link => link;
 
@@ -16,17 +15,11 @@ internal sealed class VassalProcess(Process process, SocketLink link, SocketLink
 
     public bool SignalGroup(int signal)
     {
-        // The child leads its own session (setsid in ChildSetup), so its pgid is its pid. Right after the
-        // fork, before setsid has run, the group does not exist yet: signal the process itself then.
-        if (Sys.kill(-Pid, signal) == 0)
-        {
-            return true;
-        }
-
-        return Marshal.GetLastPInvokeError() == Sys.ESRCH && Sys.kill(Pid, signal) == 0;
+        // The child leads its own session from its first instruction (POSIX_SPAWN_SETSID), so its pgid is its pid.
+        return Sys.kill(-Pid, signal) == 0;
     }
 
-    public bool KillLeftovers() => Sys.kill(-Pid, 9) == 0;
+    public bool KillLeftovers() => Sys.kill(-Pid, Core.Signals.Sigkill) == 0;
 
     public bool PushConfig(byte[] config)
     {
@@ -36,7 +29,7 @@ internal sealed class VassalProcess(Process process, SocketLink link, SocketLink
         }
 
         // As at spawn: the vassal reads it when it starts again; a vassal that never does only costs a buffer.
-        _ = configLink.SendAllAsync(ConfigFrame.Build(config), CancellationToken.None).ContinueWith(
+        _ = configLink.SendAllAsync(ConfigFrame.Encode(config), CancellationToken.None).ContinueWith(
             static t => _ = t.Exception, TaskScheduler.Default);
         return true;
     }
@@ -66,6 +59,5 @@ internal sealed class VassalProcess(Process process, SocketLink link, SocketLink
     {
         link.Dispose();
         configLink?.Dispose();
-        process.Dispose();
     }
 }

@@ -1,0 +1,43 @@
+using System.Globalization;
+using Emperor.Core.Abstractions;
+using Emperor.Core.Monitoring;
+using Emperor.Core.Vassals;
+
+namespace Emperor.Core.Emperor;
+
+/// <summary>
+/// Builds what the launcher needs to start one vassal (spec §3.2.1–§3.2.2, §10.1): the binary (wrapper, binary
+/// path or our own executable), uWSGI's argv, the environment with <c>UWSGI_VASSAL_*</c> translated, the sd_notify
+/// variables, the tyrant credentials and an inline config. Pure.
+/// </summary>
+internal sealed class LaunchRequestBuilder(
+    EmperorSettings settings,
+    string selfExecutable,
+    IReadOnlyList<KeyValuePair<string, string>> environment,
+    string? notifyAddress)
+{
+    private readonly string _watchdogUsec = ((long)settings.RequiredHeartbeat.TotalMicroseconds).ToString(CultureInfo.InvariantCulture);
+
+    public LaunchRequest Build(string name, SourceEntry entry, string workingDirectory, (int? Uid, int? Gid) credentials)
+    {
+        var flag = VassalFormat.FlagFor(name, settings.ExtraExtensions) ?? "--inherit";
+        var configPath = entry.InlineConfig is not null ? "emperor://" + name : name;
+        var executable = settings.Wrapper ?? settings.BinaryPath ?? selfExecutable;
+        var argv = VassalCommandLine.Build(settings, executable, flag, configPath);
+        var env = VassalEnvironment.Build(environment, entry.Path);
+        if (notifyAddress is not null)
+        {
+            env.Add(new("NOTIFY_SOCKET", notifyAddress));
+            env.Add(new("WATCHDOG_USEC", _watchdogUsec));
+        }
+
+        return new LaunchRequest(
+            executable,
+            argv,
+            workingDirectory,
+            env,
+            credentials.Uid,
+            credentials.Gid,
+            entry.InlineConfig is null ? null : System.Text.Encoding.UTF8.GetBytes(entry.InlineConfig));
+    }
+}

@@ -1,0 +1,35 @@
+using Emperor.Core.Abstractions;
+using Microsoft.Extensions.Logging;
+
+namespace Emperor.Hosting;
+
+/// <summary>
+/// What the Emperor gets from the machine it runs on: the launcher, the clock, the log, its own environment and
+/// identity, the sd_notify listener and the links to whoever started it. The executable wires the real ones;
+/// in-process tests pass fakes.
+/// </summary>
+internal sealed record EmperorHost
+{
+    public required IVassalLauncher Launcher { get; init; }
+
+    public required TimeProvider Time { get; init; }
+
+    public required ILogger Logger { get; init; }
+
+    /// <summary>The Emperor's environment, sorted by key (vassals get it, with <c>UWSGI_VASSAL_*</c> translated).</summary>
+    public required IReadOnlyList<KeyValuePair<string, string>> Environment { get; init; }
+
+    /// <summary>Our own executable: the default vassal binary (its vassal role).</summary>
+    public required string SelfExecutable { get; init; }
+
+    /// <summary>The Emperor's uid and gid (stats).</summary>
+    public (int Uid, int Gid) Identity { get; init; }
+
+    public INotifyListener? Notify { get; init; }
+
+    /// <summary>This Emperor's own emperor link when it is a vassal itself (a sub-Emperor), or null.</summary>
+    public int? ParentLinkFd { get; init; }
+
+    /// <summary>systemd's <c>NOTIFY_SOCKET</c> when systemd started us, or null.</summary>
+    public string? SystemdNotifySocket { get; init; }
+}
