@@ -12,8 +12,12 @@ public sealed class StopTests
     {
         var signals = s.PathOf("f.signals");
         var emperor = await s.StartEmperorAsync();
-        var path = s.WriteVassal("f.ini", VassalFile.TestVassal("--log-signals", signals));
+        var ready = s.PathOf("f.report");
+        var path = s.WriteVassal("f.ini", VassalFile.TestVassal("--log-signals", signals, "--report", ready));
         var pid = await emperor.WaitForRunningPidAsync("f.ini", EmperorScenario.Prompt, s.Cancel);
+
+        // "Running" means spawned; the report says the program has read its config and set its signal handlers.
+        await Wait.UntilAsync(() => File.Exists(ready), EmperorScenario.Prompt, "the vassal's report", s.Cancel);
 
         var clock = Stopwatch.StartNew();
         File.Delete(path);
@@ -31,8 +35,10 @@ public sealed class StopTests
     {
         var signals = s.PathOf("i.signals");
         var emperor = await s.StartEmperorAsync("--emperor-curse-tolerance", "2");
-        var path = s.WriteVassal("i.ini", VassalFile.TestVassal("--ignore-sigterm", "--log-signals", signals));
+        var ready = s.PathOf("i.report");
+        var path = s.WriteVassal("i.ini", VassalFile.TestVassal("--ignore-sigterm", "--log-signals", signals, "--report", ready));
         var pid = await emperor.WaitForRunningPidAsync("i.ini", EmperorScenario.Prompt, s.Cancel);
+        await Wait.UntilAsync(() => File.Exists(ready), EmperorScenario.Prompt, "the vassal's report", s.Cancel);
 
         var mark = emperor.Mark();
         var clock = Stopwatch.StartNew();
