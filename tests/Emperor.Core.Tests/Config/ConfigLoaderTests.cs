@@ -527,28 +527,4 @@ public sealed class ConfigLoaderTests
         Assert.Equal("%(x)", result.GetFirst("listen"));
         Assert.Equal("5", result.GetFirst("n"));
     }
-
-    [Fact]
-    public void Load_Performance_TypicalVassalParsesAndExpandsQuickly()
-    {
-        var text = string.Join('\n', ["[uwsgi]", "socket = /run/%n.sock", "chdir = %d", "master = true", "processes = 4", "threads = 2",
-            .. Enumerable.Range(0, 24).Select(i => $"opt{i} = value-%(processes)-{i}")]);
-        var host = new FakeConfigHost().File("/etc/vassals/app.ini", text);
-        string[] args = ["--ini", "/etc/vassals/app.ini"];
-        for (var i = 0; i < 200; i++)
-        {
-            ConfigLoader.Load(args, host);
-        }
-
-        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
-        const int Runs = 2000;
-        for (var i = 0; i < Runs; i++)
-        {
-            ConfigLoader.Load(args, host);
-        }
-
-        var perRun = stopwatch.Elapsed / Runs;
-        TestContext.Current.TestOutputHelper?.WriteLine($"30-line vassal: {perRun.TotalMicroseconds:0.0} µs per parse+expand");
-        Assert.True(perRun < TimeSpan.FromMilliseconds(2), $"{perRun.TotalMicroseconds} µs");
-    }
 }
