@@ -3,6 +3,7 @@ using Emperor.Core.Emperor;
 using Emperor.Hosting;
 using Emperor.Hosting.Monitors;
 using Emperor.Postgres;
+using Emperor.Unix.Config;
 using Emperor.Unix.FileSystem;
 using Emperor.Unix.Interop;
 using Emperor.Unix.Notify;
@@ -61,6 +62,7 @@ internal static class EmperorRole
             Notify = notify,
             ParentLinkFd = ParentLinkFd(),
             SystemdNotifySocket = Environment.GetEnvironmentVariable("NOTIFY_SOCKET"),
+            Preflight = ConfigFilePreflight.Check,
         };
         var service = new EmperorService(host, settings, monitors);
         int code;

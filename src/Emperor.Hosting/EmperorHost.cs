@@ -32,4 +32,9 @@ internal sealed record EmperorHost
 
     /// <summary>systemd's <c>NOTIFY_SOCKET</c> when systemd started us, or null.</summary>
     public string? SystemdNotifySocket { get; init; }
+
+    /// <summary>
+    /// Checks a vassal file before a spawn (null: may start; else why not). Null to check nothing (in-process tests).
+    /// </summary>
+    public Func<string, string?>? Preflight { get; init; }
 }

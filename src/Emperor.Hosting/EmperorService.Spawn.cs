@@ -23,6 +23,12 @@ internal sealed partial class EmperorService
             return;
         }
 
+        if (entry.InlineConfig is null && entry.Path is { } path && _preflight?.Invoke(path) is { } refused)
+        {
+            Apply(record, new VassalEvent.ConfigRefused(path, refused));
+            return;
+        }
+
         var credentials = _tyrant.CredentialsFor(entry);
         if (credentials.Uid is { } uid && credentials.Gid is { } gid)
         {

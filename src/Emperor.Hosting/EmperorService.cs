@@ -56,6 +56,7 @@ internal sealed partial class EmperorService : IAsyncDisposable
     private readonly SourceReconciler _sources;
     private readonly LaunchRequestBuilder _requests;
     private readonly Termination _termination;
+    private readonly Func<string, string?>? _preflight;
     private readonly TaskCompletionSource<int> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly long _startedAt;
     private readonly (int Uid, int Gid) _identity;
@@ -96,6 +97,7 @@ internal sealed partial class EmperorService : IAsyncDisposable
         _sources = new SourceReconciler(_time, _tyrant);
         _requests = new LaunchRequestBuilder(settings, host.SelfExecutable, host.Environment, _notify?.Address);
         _termination = new Termination(_logger);
+        _preflight = host.Preflight;
         _startedAt = _time.GetTimestamp();
     }
 

@@ -41,7 +41,11 @@ internal sealed class LoopHarness : IAsyncDisposable
     public Task<int> Exit { get; }
 
     /// <summary>Starts a loop; <paramref name="options"/> are Emperor options as on the command line (without dashes).</summary>
-    public static async Task<LoopHarness> StartAsync(Action<FakeMonitor>? before = null, params (string Key, string Value)[] options)
+    public static Task<LoopHarness> StartAsync(Action<FakeMonitor>? before = null, params (string Key, string Value)[] options) =>
+        StartAsync(before, null, options);
+
+    /// <summary>As above, with a vassal-file preflight (path → why not, or null).</summary>
+    public static async Task<LoopHarness> StartAsync(Action<FakeMonitor>? before, Func<string, string?>? preflight, params (string Key, string Value)[] options)
     {
         var monitor = new FakeMonitor();
         before?.Invoke(monitor);
@@ -60,6 +64,7 @@ internal sealed class LoopHarness : IAsyncDisposable
             Environment = [new("PATH", "/usr/bin:/bin"), new("UWSGI_VASSAL_SOCKET", "/run/%n.sock")],
             SelfExecutable = "/usr/bin/emperor",
             Identity = (0, 0),
+            Preflight = preflight,
         };
         var service = new EmperorService(host, settings, [monitor]);
         var exit = service.RunAsync(handleSignals: false);

@@ -326,4 +326,49 @@ public sealed class LoopTests
         Assert.Equal(p.Pid, died.Fields["Pid"]);
         Assert.Equal("VassalDied", died.Id.Name);
     }
+
+    [Fact]
+    public async Task A_config_the_preflight_refuses_costs_one_line_and_no_process_until_it_changes()
+    {
+        var bad = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal) { ["/tmp/bad.ini"] = true };
+        await using var h = await LoopHarness.StartAsync(
+            m => m.Write("bad.ini", notify: false),
+            path => bad.ContainsKey(path) ? "a binary file (NUL byte at offset 3), not a config" : null,
+            ("emperor-throttle", "0"));
+
+        var v = await h.VassalAsync("bad.ini");
+        Assert.Equal("exiled", v!.State);
+        Assert.Equal(-1, v.Pid);
+        Assert.Contains("not started: a binary file", v.Reason, StringComparison.Ordinal);
+        await h.AdvanceAsync(TimeSpan.FromSeconds(30)); // ten periodic rescans: nothing happens
+        Assert.Empty(h.Launcher.Launches);
+        Assert.Equal(1, h.Log.Count("/tmp/bad.ini: not started: a binary file (NUL byte at offset 3), not a config"));
+
+        h.Monitor.Write("bad.ini"); // still bad: one more line, still no process
+        await h.ScanAsync();
+        Assert.Equal(2, h.Log.Count("/tmp/bad.ini: not started"));
+        Assert.Empty(h.Launcher.Launches);
+
+        bad.Clear(); // fixed
+        h.Monitor.Write("bad.ini");
+        await h.ScanAsync();
+        Assert.Single(h.Launcher.Launches);
+        Assert.Equal("running", (await h.VassalAsync("bad.ini"))!.State);
+    }
+
+    [Fact]
+    public async Task With_the_blacklist_off_a_crash_loop_still_has_a_floor()
+    {
+        await using var h = await LoopHarness.StartAsync(m => m.Write("app.ini"), ("emperor-throttle", "0"));
+
+        h.Launcher.Exit(h.Launcher.Latest("app.ini")!.Pid, VassalExit.Exited(1));
+        await LoopHarness.EventuallyAsync(() => Task.FromResult(h.Launcher.LaunchCount("app.ini")), n => n == 2, "the first respawn (at once)");
+        h.Launcher.Exit(h.Launcher.Latest("app.ini")!.Pid, VassalExit.Exited(1));
+        var v = await LoopHarness.EventuallyAsync(() => h.VassalAsync("app.ini"), v => v!.State == "waiting", "the floor");
+        Assert.Contains("crash-loop floor", v!.Reason, StringComparison.Ordinal);
+        await h.AdvanceAsync(TimeSpan.FromMilliseconds(90));
+        Assert.Equal(2, h.Launcher.LaunchCount("app.ini"));
+        await h.AdvanceAsync(TimeSpan.FromMilliseconds(20));
+        Assert.Equal(3, h.Launcher.LaunchCount("app.ini"));
+    }
 }

@@ -62,4 +62,7 @@ internal abstract record VassalEvent
 
     /// <summary>The shell found the reload byte read: the vassal handles reloads itself.</summary>
     public sealed record ReloadAcknowledged : VassalEvent;
+
+    /// <summary>The shell refused to start the vassal's config as it is (binary, not UTF-8): wait for a change.</summary>
+    public sealed record ConfigRefused(string Path, string Reason) : VassalEvent;
 }

@@ -33,6 +33,7 @@ internal static partial class VassalStateMachine
         {
             VassalEvent.Spawned sp => OnSpawned(s, sp, policy, fx),
             VassalEvent.SpawnFailed f => OnSpawnFailed(s, f, blacklist, fx),
+            VassalEvent.ConfigRefused r => OnConfigRefused(s, r, fx),
             VassalEvent.ConfigChanged c => OnConfigChanged(s, c.Why, policy, fx),
             VassalEvent.OwnerChanged => OnRestart(s, "owner of its config changed", policy, fx),
             VassalEvent.ReloadIgnored => OnRestart(s with { ReloadPending = false }, "did not read the reload byte (does not speak the emperor protocol); restarting it", policy, fx),
@@ -94,6 +95,19 @@ internal static partial class VassalStateMachine
 
         var decision = blacklist.OnDeath(s.Name, loyal: false, VassalExit.Unknown);
         return ScheduleRespawn(s with { Pid = 0 }, decision, fx);
+    }
+
+    /// <summary>A config that can only fail costs one line and no process until it changes (it waits as Exiled).</summary>
+    private static VassalState OnConfigRefused(VassalState s, VassalEvent.ConfigRefused e, List<VassalEffect> fx)
+    {
+        if (s.Phase == VassalPhase.Stopping)
+        {
+            fx.Add(new Delete());
+            return s with { Phase = VassalPhase.Deleted, Pid = 0 };
+        }
+
+        fx.Add(new Log(VassalLogKind.SpawnFailed, $"{e.Path}: not started: {e.Reason}; waiting for the file to change"));
+        return s with { Phase = VassalPhase.Exiled, Pid = 0, TimerGeneration = s.TimerGeneration + 1, Reason = "not started: " + e.Reason };
     }
 
     private static VassalState OnConfigChanged(VassalState s, string why, VassalPolicy policy, List<VassalEffect> fx)

@@ -63,18 +63,6 @@ public sealed class BlacklistTests
     }
 
     [Fact]
-    public void OnDeath_Disabled_NeverDelays()
-    {
-        var bl = new Blacklist(new OddFrequencyTimeProvider(), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(180), enabled: false);
-        for (var i = 0; i < 5; i++)
-        {
-            Assert.Equal(TimeSpan.Zero, bl.OnDeath("a.ini", false, s_exit1).Delay);
-        }
-
-        Assert.Empty(bl.Entries);
-    }
-
-    [Fact]
     public void ForgiveAndClear_RemoveEntries()
     {
         var bl = new Blacklist(new OddFrequencyTimeProvider(), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(180), enabled: true);
@@ -85,5 +73,26 @@ public sealed class BlacklistTests
         Assert.Equal(1, bl.Clear());
         Assert.Empty(bl.Entries);
         Assert.Equal(TimeSpan.FromSeconds(1), bl.OnDeath("b.ini", false, s_exit1).Delay);
+    }
+
+    [Theory]
+    [InlineData(false, 1000)]
+    [InlineData(true, 0)]
+    public void OnDeath_BlacklistOff_StillHasACrashLoopFloor(bool enabled, int deltaMs)
+    {
+        var bl = new Blacklist(new OddFrequencyTimeProvider(), TimeSpan.FromMilliseconds(deltaMs), TimeSpan.FromSeconds(180), enabled);
+
+        var delays = Enumerable.Range(0, 10).Select(_ => bl.OnDeath("bad.ini", loyal: false, s_exit1)).ToList();
+
+        Assert.Equal([0, 0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4, 10, 10], delays.Select(d => d.Delay.TotalSeconds));
+        Assert.All(delays, d => Assert.False(d.Blacklisted));
+        Assert.Contains("crash-loop floor: next spawn in 0.4 s", delays[3].Reason, StringComparison.Ordinal);
+        Assert.Empty(bl.Entries);
+
+        Assert.Equal(TimeSpan.Zero, bl.OnDeath("bad.ini", loyal: true, s_exit1).Delay);
+        Assert.Equal(TimeSpan.Zero, bl.OnDeath("bad.ini", loyal: false, s_exit1).Delay); // loyalty reset the floor
+        Assert.Equal(TimeSpan.FromMilliseconds(100), bl.OnDeath("bad.ini", loyal: false, s_exit1).Delay);
+        bl.Clear();
+        Assert.Equal(TimeSpan.Zero, bl.OnDeath("bad.ini", loyal: false, s_exit1).Delay); // SIGURG too
     }
 }
