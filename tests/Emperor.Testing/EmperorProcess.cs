@@ -3,46 +3,43 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Emperor.Testing;
 
-namespace Emperor.IntegrationTests.Emperor;
+namespace Emperor.Testing;
 
 /// <summary>
-/// A running <c>emperor</c> binary started by a test: tagged with the test's <see cref="LeakGuard"/> token,
-/// its stdout and stderr (which its vassals share) captured line by line with arrival times, its stats socket
-/// one <see cref="StatsAsync"/> away.
+/// A running <c>emperor</c> binary started by a test (a <see cref="TestProcess"/>: tagged with the test's
+/// <see cref="LeakGuard"/> token, its stdout and stderr, which its vassals share, captured line by line with
+/// arrival times), its stats socket one <see cref="StatsAsync"/> away.
 /// </summary>
 /// <remarks>
 /// Never waits for the redirected streams to end: a vassal that outlives the Emperor keeps them open, and that
-/// must show up as a leak, not as a hung test. Exit is observed with <see cref="Process.HasExited"/>.
+/// must show up as a leak, not as a hung test. <see cref="DisposeAsync"/> stops it the polite way (SIGTERM:
+/// Ragnarok stops every vassal), <see cref="Dispose"/> SIGKILLs it.
 /// </remarks>
-internal sealed class EmperorProcess : IDisposable
+public sealed class EmperorProcess : IAsyncDisposable, IDisposable
 {
     private static readonly TimeSpan s_statsTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan s_statsPoll = TimeSpan.FromMilliseconds(50);
 
-    private readonly Process _process;
-    private readonly Stopwatch _clock;
-    private readonly List<LogLine> _lines = [];
-    private readonly Lock _lock = new();
+    private readonly TestProcess _process;
+    private readonly Stopwatch _sinceStart;
 
-    private EmperorProcess(Process process, Stopwatch clock, int statsPort, IReadOnlyList<string> arguments)
+    private EmperorProcess(TestProcess process, Stopwatch sinceStart, int statsPort, IReadOnlyList<string> arguments)
     {
         _process = process;
-        _clock = clock;
-        Pid = process.Id;
+        _sinceStart = sinceStart;
         StatsPort = statsPort;
         Arguments = arguments;
     }
 
-    public int Pid { get; }
+    public int Pid => _process.Pid;
 
     public int StatsPort { get; }
 
     public IReadOnlyList<string> Arguments { get; }
 
     /// <summary>Time since the process was started.</summary>
-    public TimeSpan Elapsed => _clock.Elapsed;
+    public TimeSpan Elapsed => _sinceStart.Elapsed;
 
     public bool HasExited => _process.HasExited;
 
@@ -51,21 +48,37 @@ internal sealed class EmperorProcess : IDisposable
     /// <summary>How many fds the Emperor has open now (/proc/PID/fd).</summary>
     public int FdCount => ProcessTree.OpenFdCount(Pid);
 
-    /// <summary>Every line received so far, in arrival order.</summary>
-    public IReadOnlyList<LogLine> Lines
+    /// <summary>Every line received so far (both streams), in arrival order.</summary>
+    public IReadOnlyList<LogLine> Lines => _process.Lines;
+
+    /// <summary>
+    /// Starts an Emperor with <paramref name="arguments"/> plus <c>--emperor-stats</c> on a free port, and waits
+    /// until it has started (see <see cref="StartAsync"/>).
+    /// </summary>
+    public static Task<EmperorProcess> StartWithStatsAsync(
+        LeakGuard guard,
+        IReadOnlyList<string> arguments,
+        string workingDirectory,
+        CancellationToken cancellationToken,
+        IEnumerable<KeyValuePair<string, string>>? environment = null,
+        Stopwatch? clock = null)
     {
-        get
-        {
-            lock (_lock)
-            {
-                return [.. _lines];
-            }
-        }
+        var port = FreePort.Tcp();
+        return StartAsync(
+            guard,
+            ["--emperor-stats", "127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture), .. arguments],
+            workingDirectory,
+            port,
+            environment,
+            cancellationToken,
+            clock: clock);
     }
 
     /// <summary>
-    /// Starts the Emperor with <paramref name="arguments"/> and waits until it has logged that it started
-    /// (its stats socket is bound by then). Throws, with its output, if it exits instead.
+    /// Starts the Emperor with <paramref name="arguments"/> (which name its stats socket, on
+    /// <paramref name="statsPort"/>) and waits until it has logged that it started (its stats socket is bound by
+    /// then). Throws, with its output, if it exits instead. Line times are read from <paramref name="clock"/>
+    /// (default: a clock started now), so the lines of several Emperors can be compared.
     /// </summary>
     public static async Task<EmperorProcess> StartAsync(
         LeakGuard guard,
@@ -74,76 +87,61 @@ internal sealed class EmperorProcess : IDisposable
         int statsPort,
         IEnumerable<KeyValuePair<string, string>>? environment,
         CancellationToken cancellationToken,
-        string? runAsUser = null)
+        string? runAsUser = null,
+        Stopwatch? clock = null)
     {
+        ArgumentNullException.ThrowIfNull(arguments);
+
         // setpriv execs the Emperor in place, so the pid we hold is the Emperor's.
-        var start = new ProcessStartInfo(runAsUser is null ? TestPaths.EmperorBinary : "setpriv")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = workingDirectory,
-        };
-        if (runAsUser is not null)
-        {
-            foreach (var a in new[] { "--reuid", runAsUser, "--regid", runAsUser, "--clear-groups", "--", TestPaths.EmperorBinary })
-            {
-                start.ArgumentList.Add(a);
-            }
-        }
-
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        guard.Tag(start);
-        foreach (var (name, value) in environment ?? [])
-        {
-            start.Environment[name] = value;
-        }
-
-        var clock = Stopwatch.StartNew();
-        var process = ChildLauncher.Start(start);
-        var emperor = new EmperorProcess(process, clock, statsPort, arguments);
-        process.ErrorDataReceived += (_, e) => emperor.OnLine(e.Data);
-        process.OutputDataReceived += (_, e) => emperor.OnLine(e.Data);
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
-
+        IEnumerable<string> argv = runAsUser is null
+            ? arguments
+            : ["--reuid", runAsUser, "--regid", runAsUser, "--clear-groups", "--", TestPaths.EmperorBinary, .. arguments];
+        var sinceStart = Stopwatch.StartNew();
+        var process = TestProcess.Start(
+            guard,
+            runAsUser is null ? TestPaths.EmperorBinary : "setpriv",
+            argv,
+            environment,
+            workingDirectory: workingDirectory,
+            clock: clock ?? sinceStart);
+        var emperor = new EmperorProcess(process, sinceStart, statsPort, arguments);
         try
         {
             await Wait.UntilAsync(
                 () => emperor.HasExited || emperor.Lines.Any(l => l.Text.Contains("*** starting Emperor ***", StringComparison.Ordinal)),
-                TimeSpan.FromSeconds(10),
+                TimeSpan.FromSeconds(15),
                 "the Emperor to log '*** starting Emperor ***'",
                 cancellationToken);
+            if (emperor.HasExited)
+            {
+                // Let the last lines arrive before quoting them (bounded: a leaked vassal may hold the streams).
+                try
+                {
+                    _ = await process.WaitForExitAndOutputAsync(TimeSpan.FromSeconds(1), cancellationToken);
+                }
+                catch (TimeoutException)
+                {
+                }
+
+                throw new InvalidOperationException(
+                    $"The Emperor exited at start with code {emperor.ExitCode} (args: {string.Join(' ', arguments)}).{emperor.Tail()}");
+            }
         }
         catch (TimeoutException e)
         {
+            emperor.Dispose();
             throw new TimeoutException(e.Message + emperor.Tail(), e);
         }
-
-        if (emperor.HasExited)
+        catch
         {
-            // Let the last lines arrive before quoting them.
-            await Task.Delay(100, cancellationToken);
-            throw new InvalidOperationException(
-                $"The Emperor exited at start with code {emperor.ExitCode} (args: {string.Join(' ', arguments)}).{emperor.Tail()}");
+            emperor.Dispose();
+            throw;
         }
 
         return emperor;
     }
 
-    /// <summary>A free TCP port on 127.0.0.1 (bound and released: another process could take it, rarely).</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    public bool Signal(int signal) => ProcessTree.Kill(Pid, signal);
+    public bool Signal(int signal) => _process.Signal(signal);
 
     /// <summary>Lines (from index <paramref name="from"/> on) whose text contains <paramref name="fragment"/>.</summary>
     public IReadOnlyList<LogLine> LinesContaining(string fragment, int from = 0) =>
@@ -152,31 +150,26 @@ internal sealed class EmperorProcess : IDisposable
     /// <summary>The index the next line will get: pass it as <c>from</c> to look only at what comes after now.</summary>
     public int Mark() => Lines.Count;
 
-    /// <summary>Waits for the first line (from index <paramref name="from"/> on) that contains <paramref name="fragment"/>.</summary>
-    public Task<LogLine> WaitForLineAsync(string fragment, TimeSpan deadline, CancellationToken cancellationToken, int from = 0) =>
-        WaitForLineAsync(t => t.Contains(fragment, StringComparison.Ordinal), $"a log line containing '{fragment}'", deadline, cancellationToken, from);
+    /// <summary>Waits for the first line that contains <paramref name="fragment"/>.</summary>
+    public Task<LogLine> WaitForLineAsync(string fragment, TimeSpan deadline, CancellationToken cancellationToken) =>
+        WaitForLineAsync(fragment, deadline, 0, cancellationToken);
 
-    public async Task<LogLine> WaitForLineAsync(Func<string, bool> match, string what, TimeSpan deadline, CancellationToken cancellationToken, int from = 0)
+    /// <summary>Waits for the first line (from index <paramref name="from"/> on) that contains <paramref name="fragment"/>.</summary>
+    public Task<LogLine> WaitForLineAsync(string fragment, TimeSpan deadline, int from, CancellationToken cancellationToken) =>
+        WaitForLineAsync(t => t.Contains(fragment, StringComparison.Ordinal), $"a log line containing '{fragment}'", deadline, from, cancellationToken);
+
+    /// <summary>Waits for the first line (from index <paramref name="from"/> on) that satisfies <paramref name="match"/>.</summary>
+    public async Task<LogLine> WaitForLineAsync(Func<string, bool> match, string what, TimeSpan deadline, int from = 0, CancellationToken cancellationToken = default)
     {
-        LogLine? found = null;
+        ArgumentNullException.ThrowIfNull(match);
         try
         {
-            await Wait.UntilAsync(
-                () =>
-                {
-                    found = Lines.Skip(from).Cast<LogLine?>().FirstOrDefault(l => match(l!.Value.Text));
-                    return found is not null;
-                },
-                deadline,
-                what,
-                cancellationToken);
+            return await _process.WaitForLineAsync(l => match(l.Text), what, deadline, from, cancellationToken);
         }
         catch (TimeoutException e)
         {
-            throw new TimeoutException(e.Message + Tail(), e);
+            throw new TimeoutException(e.Message + Tail(), e.InnerException ?? e);
         }
-
-        return found!.Value;
     }
 
     /// <summary>Asks the stats server for one document (one connection, read to EOF) and parses it.</summary>
@@ -229,8 +222,23 @@ internal sealed class EmperorProcess : IDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until the Emperor has completed <paramref name="count"/> more source scans than it had when this was
+    /// called (the stats' <c>scans</c>), and returns that snapshot: after it, whatever those scans were going to
+    /// do has been done, so a test can assert that something did NOT happen without sleeping a fixed time.
+    /// </summary>
+    public async Task<StatsSnapshot> WaitForMoreScansAsync(int count, TimeSpan deadline, CancellationToken cancellationToken)
+    {
+        var from = (await StatsAsync(cancellationToken)).Scans;
+        return await WaitForStatsAsync(s => s.Scans >= from + count, deadline, $"{count} more completed scans (from {from})", cancellationToken);
+    }
+
     /// <summary>Waits for a running vassal and returns its pid.</summary>
-    public async Task<int> WaitForRunningPidAsync(string id, TimeSpan deadline, CancellationToken cancellationToken, Func<int, bool>? accept = null)
+    public Task<int> WaitForRunningPidAsync(string id, TimeSpan deadline, CancellationToken cancellationToken) =>
+        WaitForRunningPidAsync(id, deadline, null, cancellationToken);
+
+    /// <summary>Waits for a running vassal whose pid <paramref name="accept"/> takes, and returns its pid.</summary>
+    public async Task<int> WaitForRunningPidAsync(string id, TimeSpan deadline, Func<int, bool>? accept, CancellationToken cancellationToken)
     {
         var stats = await WaitForStatsAsync(
             s => s.RunningPid(id) is { } pid && (accept is null || accept(pid)),
@@ -275,32 +283,36 @@ internal sealed class EmperorProcess : IDisposable
     /// <summary>Every line, for the test output.</summary>
     public string FullLog() => string.Join('\n', Lines.Select(l => l.ToString()));
 
-    /// <summary>SIGKILL if still running, then wait (briefly) for the runtime to reap it.</summary>
-    public void Kill()
+    /// <summary>SIGTERM (Ragnarok), then waits for the exit; returns the exit code.</summary>
+    public async Task<int> StopAsync(TimeSpan deadline, CancellationToken cancellationToken = default)
     {
         if (!HasExited)
         {
-            _ = ProcessTree.Kill(Pid, 9);
-            Wait.Until(() => HasExited, TimeSpan.FromSeconds(10), $"the Emperor (pid {Pid}) to die after SIGKILL");
+            _ = Signal(Signals.Sigterm);
         }
+
+        await WaitForExitAsync(deadline, cancellationToken);
+        return ExitCode;
     }
 
-    public void Dispose()
+    /// <summary>SIGKILL if still running, then wait (briefly) for the runtime to reap it.</summary>
+    public void Kill() => _process.Kill();
+
+    /// <summary>Stops it the polite way (SIGTERM, as an operator would), SIGKILL only if it does not exit in time.</summary>
+    public async ValueTask DisposeAsync()
     {
-        Kill();
-        _process.Dispose();
-    }
-
-    private void OnLine(string? text)
-    {
-        if (text is null)
+        try
         {
-            return;
+            if (!HasExited)
+            {
+                _ = await StopAsync(Deadlines.Child);
+            }
         }
-
-        lock (_lock)
+        finally
         {
-            _lines.Add(new LogLine(_lines.Count, _clock.Elapsed, text));
+            await _process.DisposeAsync();
         }
     }
+
+    public void Dispose() => _process.Dispose();
 }
