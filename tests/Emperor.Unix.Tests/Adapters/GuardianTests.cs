@@ -17,15 +17,9 @@ public sealed class GuardianTests
     public async Task PipeClosing_KillsEveryTrackedGroup_GrandchildrenIncluded()
     {
         var cancel = TestContext.Current.CancellationToken;
-        using var dir = new TempDir("guardian-kill");
-        await using var guard = new LeakGuard();
-        var (vassal, grandchild) = await StartGroupAsync(guard, dir, cancel);
-        await using var owned = vassal;
-        var before = GuardianChildren();
-        using var guardian = Guardian.Start();
-        var pid = await FindGuardianAsync(before, cancel);
+        await using var scene = await Scene.StartAsync("guardian-kill", cancel);
+        var (vassal, grandchild, pid) = (scene.Vassal, scene.Grandchild, scene.GuardianPid);
 
-        await TrackAndWaitUntilReadAsync(guardian, pid, vassal.Pid, cancel);
         CloseEmperorEnd(pid);
 
         Assert.Equal(Signals.DeathExitCode(Signals.Sigkill), await vassal.WaitForExitAsync(Deadlines.Child, cancel));
@@ -37,17 +31,11 @@ public sealed class GuardianTests
     public async Task PipeClosing_SparesAGroupThatWasUntracked()
     {
         var cancel = TestContext.Current.CancellationToken;
-        using var dir = new TempDir("guardian-untrack");
-        await using var guard = new LeakGuard();
-        var (vassal, grandchild) = await StartGroupAsync(guard, dir, cancel);
-        await using var owned = vassal;
-        var before = GuardianChildren();
-        using var guardian = Guardian.Start();
-        var pid = await FindGuardianAsync(before, cancel);
+        await using var scene = await Scene.StartAsync("guardian-untrack", cancel);
+        var (vassal, grandchild, pid) = (scene.Vassal, scene.Grandchild, scene.GuardianPid);
 
-        await TrackAndWaitUntilReadAsync(guardian, pid, vassal.Pid, cancel);
         var read = ReadBytes(pid);
-        guardian.Untrack(vassal.Pid);
+        scene.Guardian.Untrack(vassal.Pid);
         await Wait.UntilAsync(() => ReadBytes(pid) >= read + Line('-', vassal.Pid).Length, Deadlines.Child, "the guardian to read the -PGID line", cancel);
         CloseEmperorEnd(pid);
 
@@ -61,16 +49,10 @@ public sealed class GuardianTests
     public async Task Dispose_SaysByeAndTheGuardianLeaves_KillingNothing()
     {
         var cancel = TestContext.Current.CancellationToken;
-        using var dir = new TempDir("guardian-bye");
-        await using var guard = new LeakGuard();
-        var (vassal, grandchild) = await StartGroupAsync(guard, dir, cancel);
-        await using var owned = vassal;
-        var before = GuardianChildren();
-        var guardian = Guardian.Start();
-        var pid = await FindGuardianAsync(before, cancel);
-        await TrackAndWaitUntilReadAsync(guardian, pid, vassal.Pid, cancel);
+        await using var scene = await Scene.StartAsync("guardian-bye", cancel);
+        var (vassal, grandchild, pid) = (scene.Vassal, scene.Grandchild, scene.GuardianPid);
 
-        guardian.Dispose();
+        scene.DisposeGuardian();
 
         Assert.False(ProcessTree.IsRunning(pid), "Dispose returned while the guardian still ran");
         Assert.True(ProcessTree.IsRunning(vassal.Pid) && ProcessTree.IsRunning(grandchild), "a clean shutdown killed a tracked group");
@@ -97,14 +79,7 @@ public sealed class GuardianTests
         Assert.True(ProcessTree.IsRunning(pid), "a signal took the guardian");
     }
 
-    /// <summary>A testvassal leading its own process group, with a grandchild in that group.</summary>
-    private static async Task<(TestProcess Vassal, int Grandchild)> StartGroupAsync(LeakGuard guard, TempDir dir, CancellationToken cancel)
-    {
-        var path = dir.Combine("report");
-        var vassal = TestProcess.StartTestVassal(guard, ["--setsid", "--spawn-child", "--report", path]);
-        var report = await Wait.ForValueAsync(() => ReportFile.TryLoad(path), Deadlines.Child, "the vassal's report", cancel);
-        return (vassal, report.ChildPid ?? throw new InvalidOperationException("no child= in the report"));
-    }
+    private static string Line(char sign, int pgid) => sign + pgid.ToString(CultureInfo.InvariantCulture) + "\n";
 
     private static async Task TrackAndWaitUntilReadAsync(Guardian guardian, int pid, int pgid, CancellationToken cancel)
     {
@@ -114,8 +89,6 @@ public sealed class GuardianTests
         guardian.Track(pgid);
         await Wait.UntilAsync(() => ReadBytes(pid) >= read + Line('+', pgid).Length, Deadlines.Child, "the guardian to read the +PGID line", cancel);
     }
-
-    private static string Line(char sign, int pgid) => sign + pgid.ToString(CultureInfo.InvariantCulture) + "\n";
 
     private static HashSet<int> GuardianChildren() =>
         [.. ProcessTree.Children(Environment.ProcessId).Where(p => (ReadText($"/proc/{p}/cmdline") ?? "").Contains("emperor-guardian", StringComparison.Ordinal))];
@@ -171,6 +144,73 @@ public sealed class GuardianTests
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
+        }
+    }
+
+    /// <summary>
+    /// A testvassal leading its own process group with a grandchild in it, and a guardian that has read the line
+    /// tracking that group. Disposing disposes the guardian (once), the vassal, then the guard.
+    /// </summary>
+    private sealed class Scene : IAsyncDisposable
+    {
+        private readonly TempDir _dir;
+        private readonly LeakGuard _guard;
+        private bool _guardianDisposed;
+
+        private Scene(TempDir dir, LeakGuard guard, TestProcess vassal, int grandchild, Guardian guardian, int guardianPid)
+        {
+            _dir = dir;
+            _guard = guard;
+            Vassal = vassal;
+            Grandchild = grandchild;
+            Guardian = guardian;
+            GuardianPid = guardianPid;
+        }
+
+        public TestProcess Vassal { get; }
+
+        public int Grandchild { get; }
+
+        public Guardian Guardian { get; }
+
+        public int GuardianPid { get; }
+
+        public static async Task<Scene> StartAsync(string purpose, CancellationToken cancel)
+        {
+            var dir = new TempDir(purpose);
+            var guard = new LeakGuard();
+            var path = dir.Combine("report");
+            var vassal = TestProcess.StartTestVassal(guard, ["--setsid", "--spawn-child", "--report", path]);
+            var report = await Wait.ForValueAsync(() => ReportFile.TryLoad(path), Deadlines.Child, "the vassal's report", cancel);
+            var before = GuardianChildren();
+            var guardian = Guardian.Start();
+            var pid = await FindGuardianAsync(before, cancel);
+            await TrackAndWaitUntilReadAsync(guardian, pid, vassal.Pid, cancel);
+            return new Scene(dir, guard, vassal, report.ChildPid ?? throw new InvalidOperationException("no child= in the report"), guardian, pid);
+        }
+
+        /// <summary>The Emperor's clean shutdown: the guardian is told <c>bye</c> and waited for.</summary>
+        public void DisposeGuardian()
+        {
+            if (!_guardianDisposed)
+            {
+                _guardianDisposed = true;
+                Guardian.Dispose();
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                DisposeGuardian();
+                await Vassal.DisposeAsync();
+                await _guard.DisposeAsync();
+            }
+            finally
+            {
+                _dir.Dispose();
+            }
         }
     }
 }
