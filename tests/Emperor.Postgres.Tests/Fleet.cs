@@ -107,7 +107,7 @@ internal sealed class Fleet : IAsyncDisposable
     {
         await using var process = TestProcess.Start(Guard, TestPaths.EmperorBinary, arguments, workingDirectory: Dir.Path);
         var code = await process.WaitForExitAndOutputAsync(TimeSpan.FromSeconds(60), ct);
-        return (code, process.Output);
+        return (code, process.Text);
     }
 
     public async ValueTask DisposeAsync()

@@ -60,6 +60,9 @@ public sealed class TestProcess : IAsyncDisposable, IDisposable
     /// <summary>Stderr as text: the lines read so far, each with a line end.</summary>
     public string StandardErrorText => string.Concat(StandardErrorLines.Select(l => l + "\n"));
 
+    /// <summary>Both streams' lines as text, in arrival order, each with a line end.</summary>
+    public string Text => string.Concat(Lines.Select(l => l.Text + "\n"));
+
     /// <summary>Both streams, for failure messages.</summary>
     public string Output => $"stdout:{Indented(StandardOutputLines)}\nstderr:{Indented(StandardErrorLines)}";
 
