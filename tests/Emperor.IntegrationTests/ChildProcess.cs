@@ -1,49 +1,16 @@
-using System.Diagnostics;
+using Emperor.Testing;
 
 namespace Emperor.IntegrationTests;
 
-/// <summary>Runs a program to completion with a deadline; the child is killed in finally whatever happens.</summary>
+/// <summary>Runs a program to completion with a deadline and exactly the given environment; nothing it starts may outlive it.</summary>
 internal static class ChildProcess
 {
     public static async Task<ProcessResult> RunAsync(
         string fileName, IReadOnlyList<string> args, string workingDirectory, IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
     {
-        var info = new ProcessStartInfo(fileName)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.Environment.Clear();
-        foreach (var (key, value) in environment)
-        {
-            info.Environment[key] = value;
-        }
-
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"{fileName} did not start");
-        try
-        {
-            process.StandardInput.Close();
-            using var cts = new CancellationTokenSource(timeout);
-            var stdout = process.StandardOutput.ReadToEndAsync(cts.Token);
-            var stderr = process.StandardError.ReadToEndAsync(cts.Token);
-            await process.WaitForExitAsync(cts.Token);
-            return new ProcessResult(process.ExitCode, await stdout, await stderr);
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync(CancellationToken.None);
-            }
-        }
+        await using var guard = new LeakGuard();
+        await using var process = TestProcess.Start(guard, fileName, args, environment, workingDirectory: workingDirectory, inheritEnvironment: false);
+        var code = await process.WaitForExitAndOutputAsync(timeout);
+        return new ProcessResult(code, process.StandardOutputText, process.StandardErrorText);
     }
 }

@@ -1,3 +1,4 @@
+using Emperor.Testing;
 namespace Emperor.IntegrationTests;
 
 /// <summary>
@@ -19,7 +20,7 @@ internal sealed record CorpusCase(
 {
     public static readonly string[] ControlFiles = ["args", "env", "links", "difference", "expected", "no-uwsgi"];
 
-    public static string CorpusDirectory => Path.Combine(RepositoryPaths.Root, "tests", "Emperor.IntegrationTests", "ConfigCorpus");
+    public static string CorpusDirectory => Path.Combine(TestPaths.RepoRoot, "tests", "Emperor.IntegrationTests", "ConfigCorpus");
 
     public static IEnumerable<string> Names() =>
         System.IO.Directory.GetDirectories(CorpusDirectory).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal);

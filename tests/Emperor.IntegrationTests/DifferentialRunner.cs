@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
+using Emperor.Testing;
 
 namespace Emperor.IntegrationTests;
 
@@ -31,7 +32,7 @@ internal static partial class DifferentialRunner
             throw new InvalidOperationException($"{Uwsgi} is missing: install uWSGI (Debian package uwsgi-core) to run the differential test.");
         }
 
-        var emperor = RepositoryPaths.EmperorBinary();
+        var emperor = TestPaths.EmperorBinary;
         var version = await s_uwsgiVersion.Value;
         var tmp = Path.Combine(Path.GetTempPath(), "emperor-corpus-" + Guid.NewGuid().ToString("N")[..12]);
         try

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using Emperor.Testing;
 using Npgsql;
 
@@ -107,44 +105,9 @@ internal sealed class Fleet : IAsyncDisposable
     /// <summary>Runs the emperor binary to completion (a subcommand); returns its exit code and output.</summary>
     public async Task<(int Code, string Output)> RunEmperorAsync(CancellationToken ct, params string[] arguments)
     {
-        var start = new ProcessStartInfo(TestPaths.EmperorBinary)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Dir.Path,
-        };
-        foreach (var a in arguments)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        Guard.Tag(start);
-        using var process = ChildLauncher.Start(start);
-        var output = new StringBuilder();
-        var gate = new Lock();
-        process.OutputDataReceived += (_, e) =>
-        {
-            lock (gate)
-            {
-                output.AppendLine(e.Data);
-            }
-        };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            lock (gate)
-            {
-                output.AppendLine(e.Data);
-            }
-        };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        await Wait.UntilAsync(() => process.HasExited, TimeSpan.FromSeconds(60), $"emperor {string.Join(' ', arguments)} to finish", ct);
-        process.WaitForExit();
-        lock (gate)
-        {
-            return (process.ExitCode, output.ToString());
-        }
+        await using var process = TestProcess.Start(Guard, TestPaths.EmperorBinary, arguments, workingDirectory: Dir.Path);
+        var code = await process.WaitForExitAndOutputAsync(TimeSpan.FromSeconds(60), ct);
+        return (code, process.Text);
     }
 
     public async ValueTask DisposeAsync()
@@ -163,7 +126,7 @@ internal sealed class Fleet : IAsyncDisposable
                     // Dispose kills it; the guard then reports whatever it left.
                 }
 
-                host.Dispose();
+                await host.DisposeAsync();
             }
         }
         finally

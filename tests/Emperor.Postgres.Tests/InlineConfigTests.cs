@@ -48,7 +48,7 @@ public sealed class InlineConfigTests(PostgresCluster cluster)
         var ct = TestContext.Current.CancellationToken;
         Assert.True(File.Exists(Uwsgi), $"{Uwsgi} is missing: install uwsgi-core and uwsgi-plugin-python3 (scripts/test does)");
         await using var fleet = await Fleet.CreateAsync(cluster);
-        var port = FreePort();
+        var port = FreePort.Tcp();
         var app = fleet.Dir.WriteFile("app.py", """
             import os
 
@@ -106,12 +106,5 @@ public sealed class InlineConfigTests(PostgresCluster cluster)
         {
             return null;
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

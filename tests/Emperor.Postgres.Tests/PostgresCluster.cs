@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using Emperor.Testing;
 using Npgsql;
 
@@ -161,59 +159,14 @@ public sealed class PostgresCluster : IAsyncLifetime
 
     private async Task RunAsync(string program, IReadOnlyList<string> arguments)
     {
-        var start = new ProcessStartInfo(program)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = "/",
-        };
-        foreach (var a in arguments)
-        {
-            start.ArgumentList.Add(a);
-        }
+        await using var process = TestProcess.Start(_guard, program, arguments, workingDirectory: "/");
 
-        _guard.Tag(start);
-        using var process = ChildLauncher.Start(start);
-        var output = new StringBuilder();
-        var lockObject = new Lock();
-        process.OutputDataReceived += (_, e) =>
+        // pg_ctl start leaves the server holding our pipes: wait for the exit, not for the streams' end.
+        var code = await process.WaitForExitAsync(s_commandTimeout);
+        if (code != 0)
         {
-            lock (lockObject)
-            {
-                output.AppendLine(e.Data);
-            }
-        };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            lock (lockObject)
-            {
-                output.AppendLine(e.Data);
-            }
-        };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            // pg_ctl start leaves the server holding our pipes: wait for the exit, not for the streams' end.
-            await Wait.UntilAsync(() => process.HasExited, s_commandTimeout, $"{program} {string.Join(' ', arguments)} to finish");
-        }
-        catch (TimeoutException)
-        {
-            _ = ProcessTree.Kill(process.Id, Native.Sigkill);
-            throw;
-        }
-
-        if (process.ExitCode != 0)
-        {
-            string text;
-            lock (lockObject)
-            {
-                text = output.ToString();
-            }
-
             var log = _root is not null && File.Exists(_root.Combine("server.log")) ? File.ReadAllText(_root.Combine("server.log")) : string.Empty;
-            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{text}\n--- server.log:\n{log}");
+            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited with {code}:\n{process.Output}\n--- server.log:\n{log}");
         }
     }
 }

@@ -10,7 +10,7 @@ namespace Emperor.Testing;
 /// .NET cannot pick fds for one child, so the chosen fds lose FD_CLOEXEC for the moment of
 /// <see cref="Process.Start(ProcessStartInfo)"/> and get it back right after. Any other child
 /// started in that moment would inherit them too, so every test spawn goes through the one lock
-/// here: start children only through this class (or <see cref="TestVassalProcess"/>).
+/// here: start children only through this class (or <see cref="TestProcess"/>).
 /// </remarks>
 public static class ChildLauncher
 {

@@ -122,7 +122,7 @@ public sealed class LeakGuard : IDisposable, IAsyncDisposable
 
             foreach (var pid in tagged)
             {
-                _ = ProcessTree.Kill(pid, Libc.Sigkill);
+                _ = ProcessTree.Kill(pid, Signals.Sigkill);
             }
 
             Thread.Sleep(Wait.PollInterval);

@@ -12,7 +12,6 @@ internal static unsafe partial class Libc
     public const int FSetFd = 2;
     public const int FdCloexec = 1;
     public const int Esrch = 3;
-    public const int Sigkill = 9;
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int socketpair(int domain, int type, int protocol, int* sv);

@@ -10,7 +10,7 @@ public sealed class LeakGuardTests
     {
         var cancel = TestContext.Current.CancellationToken;
         var guard = new LeakGuard();
-        await using (var vassal = TestVassalProcess.Start(guard, ["--exit", "0"]))
+        await using (var vassal = TestProcess.StartTestVassal(guard, ["--exit", "0"]))
         {
             Assert.Equal(0, await vassal.WaitForExitAsync(Deadlines.Child, cancel));
         }
@@ -23,7 +23,7 @@ public sealed class LeakGuardTests
     {
         var cancel = TestContext.Current.CancellationToken;
         var guard = new LeakGuard();
-        await using var vassal = TestVassalProcess.Start(guard, []);
+        await using var vassal = TestProcess.StartTestVassal(guard, []);
         await Wait.UntilAsync(() => guard.FindTagged().Contains(vassal.Pid), Deadlines.Child, "the vassal to carry the token", cancel);
 
         var leak = await Assert.ThrowsAsync<LeakException>(async () => await guard.DisposeAsync());
@@ -42,7 +42,7 @@ public sealed class LeakGuardTests
         var path = dir.Combine("report");
         var guard = new LeakGuard();
         int grandchild;
-        await using (var vassal = TestVassalProcess.Start(guard, ["--spawn-child", "--report", path]))
+        await using (var vassal = TestProcess.StartTestVassal(guard, ["--spawn-child", "--report", path]))
         {
             grandchild = (await Wait.ForValueAsync(() => ReportFile.TryLoad(path), Deadlines.Child, "the report", cancel)).ChildPid!.Value;
         }

@@ -3,8 +3,8 @@ using System.Runtime.InteropServices;
 namespace Emperor.Unix.Tests;
 
 /// <summary>
-/// Raw process calls for making a zombie on purpose: a child the runtime does not know about, so
-/// nobody reaps it until the test calls waitpid.
+/// Raw calls the tests need: making a zombie on purpose (a child the runtime does not know about, so nobody reaps
+/// it until the test calls waitpid), and fd juggling (dup, dup2, open) for handing fds to the adapters under test.
 /// </summary>
 internal static unsafe partial class Native
 {
@@ -39,4 +39,25 @@ internal static unsafe partial class Native
         int status;
         return waitpid(pid, &status, 0) == pid;
     }
+
+    public const int ORdwr = 2;
+    public const int OCloexec = 0x80000;
+
+    public const int FDupfdCloexec = 1030;
+
+    /// <summary>fcntl is variadic; only the int-argument commands are used (F_DUPFD_CLOEXEC).</summary>
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int fcntl(int fd, int cmd, int arg);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int dup2(int oldFd, int newFd);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int close(int fd);
+
+    [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int open(string path, int flags);
+
+    [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int link(string existing, string newPath);
 }

@@ -11,7 +11,7 @@ public sealed class TestVassalLifecycleTests
     {
         var cancel = TestContext.Current.CancellationToken;
         await using var guard = new LeakGuard();
-        await using var vassal = TestVassalProcess.Start(guard, ["--exit", "7"]);
+        await using var vassal = TestProcess.StartTestVassal(guard, ["--exit", "7"]);
 
         Assert.Equal(7, await vassal.WaitForExitAsync(Deadlines.Child, cancel));
     }
@@ -21,7 +21,7 @@ public sealed class TestVassalLifecycleTests
     {
         var cancel = TestContext.Current.CancellationToken;
         await using var guard = new LeakGuard();
-        await using var vassal = TestVassalProcess.Start(guard, [], [new("TESTVASSAL_EXIT", "5")]);
+        await using var vassal = TestProcess.StartTestVassal(guard, [], [new("TESTVASSAL_EXIT", "5")]);
 
         Assert.Equal(5, await vassal.WaitForExitAsync(Deadlines.Child, cancel));
     }
@@ -31,7 +31,7 @@ public sealed class TestVassalLifecycleTests
     {
         var cancel = TestContext.Current.CancellationToken;
         await using var guard = new LeakGuard();
-        await using var vassal = TestVassalProcess.Start(guard, ["--exit", "3"], [new("TESTVASSAL_EXIT", "5")]);
+        await using var vassal = TestProcess.StartTestVassal(guard, ["--exit", "3"], [new("TESTVASSAL_EXIT", "5")]);
 
         Assert.Equal(3, await vassal.WaitForExitAsync(Deadlines.Child, cancel));
     }
@@ -42,7 +42,7 @@ public sealed class TestVassalLifecycleTests
         var cancel = TestContext.Current.CancellationToken;
         await using var guard = new LeakGuard();
         var clock = Stopwatch.StartNew();
-        await using var vassal = TestVassalProcess.Start(guard, ["--crash-after", "300"]);
+        await using var vassal = TestProcess.StartTestVassal(guard, ["--crash-after", "300"]);
 
         Assert.Equal(1, await vassal.WaitForExitAsync(Deadlines.Child, cancel));
         Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(300), $"exited after {clock.ElapsedMilliseconds} ms");
@@ -56,7 +56,7 @@ public sealed class TestVassalLifecycleTests
         using var dir = new TempDir("sleep");
         var report = dir.Combine("report");
         await using var guard = new LeakGuard();
-        await using var vassal = TestVassalProcess.Start(guard, ["--report", report]);
+        await using var vassal = TestProcess.StartTestVassal(guard, ["--report", report]);
 
         // The report is its last start-up step; it then sleeps, in the kernel's 'S' state.
         _ = await Wait.ForValueAsync(() => ReportFile.TryLoad(report), Deadlines.Child, "the report", cancel);
@@ -72,7 +72,7 @@ public sealed class TestVassalLifecycleTests
     {
         var cancel = TestContext.Current.CancellationToken;
         await using var guard = new LeakGuard();
-        await using var vassal = TestVassalProcess.Start(guard, ["--exit", "300"]);
+        await using var vassal = TestProcess.StartTestVassal(guard, ["--exit", "300"]);
 
         Assert.Equal(64, await vassal.WaitForExitAsync(Deadlines.Child, cancel));
         await vassal.WaitForStandardErrorLineAsync("testvassal: --exit: '300' is not an integer in [0, 255]", Deadlines.Child, cancel);
@@ -84,7 +84,7 @@ public sealed class TestVassalLifecycleTests
         var cancel = TestContext.Current.CancellationToken;
         // An Emperor may start it as `testvassal --ini NAME.ini` (binary patch keeps uWSGI's argv).
         await using var guard = new LeakGuard();
-        await using var vassal = TestVassalProcess.Start(guard, ["--ini", "app.ini", "--exit", "0"]);
+        await using var vassal = TestProcess.StartTestVassal(guard, ["--ini", "app.ini", "--exit", "0"]);
 
         Assert.Equal(0, await vassal.WaitForExitAsync(Deadlines.Child, cancel));
         await vassal.WaitForStandardErrorLineAsync("testvassal: ignoring argument '--ini'", Deadlines.Child, cancel);

@@ -15,7 +15,7 @@ public sealed class TestVassalNotifyTests
         var path = dir.Combine("notify.sock");
         using var socket = BoundDatagramSocket(path);
         await using var guard = new LeakGuard();
-        await using var vassal = TestVassalProcess.Start(guard, ["--notify", "READY=1", "--notify", "STATUS=serving\nMAINPID=1"], [new("NOTIFY_SOCKET", path)]);
+        await using var vassal = TestProcess.StartTestVassal(guard, ["--notify", "READY=1", "--notify", "STATUS=serving\nMAINPID=1"], [new("NOTIFY_SOCKET", path)]);
 
         Assert.Equal("READY=1", await ReceiveAsync(socket, cancel));
         Assert.Equal("STATUS=serving\nMAINPID=1", await ReceiveAsync(socket, cancel));
@@ -28,7 +28,7 @@ public sealed class TestVassalNotifyTests
         var name = "emperor-test-notify-" + Guid.NewGuid().ToString("N");
         using var socket = BoundDatagramSocket("\0" + name);
         await using var guard = new LeakGuard();
-        await using var vassal = TestVassalProcess.Start(guard, ["--notify", "READY=1"], [new("NOTIFY_SOCKET", "@" + name)]);
+        await using var vassal = TestProcess.StartTestVassal(guard, ["--notify", "READY=1"], [new("NOTIFY_SOCKET", "@" + name)]);
 
         Assert.Equal("READY=1", await ReceiveAsync(socket, cancel));
     }
@@ -41,7 +41,7 @@ public sealed class TestVassalNotifyTests
         var path = dir.Combine("notify.sock");
         using var socket = BoundDatagramSocket(path);
         await using var guard = new LeakGuard();
-        await using var vassal = TestVassalProcess.Start(guard, ["--notify", "WATCHDOG=1", "--notify-every", "50"], [new("NOTIFY_SOCKET", path)]);
+        await using var vassal = TestProcess.StartTestVassal(guard, ["--notify", "WATCHDOG=1", "--notify-every", "50"], [new("NOTIFY_SOCKET", path)]);
 
         for (var i = 0; i < 3; i++)
         {

@@ -3,7 +3,7 @@ using Emperor.Testing;
 namespace Emperor.Unix.Tests;
 
 /// <summary>--setsid and --spawn-child: a vassal with a worker-like grandchild, killed as a group.</summary>
-public sealed class TestVassalProcessGroupTests
+public sealed class TestProcessGroupTests
 {
     [Fact(Timeout = Deadlines.Test)]
     public async Task SpawnChild_WithSetsid_GrandchildSharesTheGroupAndDiesWithIt()
@@ -12,7 +12,7 @@ public sealed class TestVassalProcessGroupTests
         using var dir = new TempDir("group");
         var path = dir.Combine("report");
         await using var guard = new LeakGuard();
-        await using var vassal = TestVassalProcess.Start(guard, ["--setsid", "--spawn-child", "--report", path]);
+        await using var vassal = TestProcess.StartTestVassal(guard, ["--setsid", "--spawn-child", "--report", path]);
 
         var report = await Wait.ForValueAsync(() => ReportFile.TryLoad(path), Deadlines.Child, "the report", cancel);
         var grandchild = report.ChildPid ?? throw new InvalidOperationException("no child= in the report");
@@ -38,7 +38,7 @@ public sealed class TestVassalProcessGroupTests
         using var dir = new TempDir("grandchild-env");
         var path = dir.Combine("report");
         await using var guard = new LeakGuard();
-        await using var vassal = TestVassalProcess.Start(guard, ["--setsid"], [new("TESTVASSAL_SPAWN_CHILD", "1"), new("TESTVASSAL_REPORT", path)]);
+        await using var vassal = TestProcess.StartTestVassal(guard, ["--setsid"], [new("TESTVASSAL_SPAWN_CHILD", "1"), new("TESTVASSAL_REPORT", path)]);
         var grandchild = (await Wait.ForValueAsync(() => ReportFile.TryLoad(path), Deadlines.Child, "the report", cancel)).ChildPid!.Value;
 
         // Otherwise it would spawn, report and notify in turn.

@@ -12,7 +12,7 @@ public sealed class TestVassalProtocolTests
         var cancel = TestContext.Current.CancellationToken;
         await using var guard = new LeakGuard();
         using var link = WatchedLink(guard);
-        await using var vassal = TestVassalProcess.Start(guard, ["--protocol", "--send", "1,5,17"], link: link);
+        await using var vassal = TestProcess.StartTestVassal(guard, ["--protocol", "--send", "1,5,17"], link: link);
 
         Assert.Equal(1, await link.ReceiveByteAsync(Deadlines.Child, cancel));
         Assert.Equal(5, await link.ReceiveByteAsync(Deadlines.Child, cancel));
@@ -25,7 +25,7 @@ public sealed class TestVassalProtocolTests
         var cancel = TestContext.Current.CancellationToken;
         await using var guard = new LeakGuard();
         using var link = WatchedLink(guard);
-        await using var vassal = TestVassalProcess.Start(guard, [], [new("TESTVASSAL_PROTOCOL", "1"), new("TESTVASSAL_SEND", "17,22")], link);
+        await using var vassal = TestProcess.StartTestVassal(guard, [], [new("TESTVASSAL_PROTOCOL", "1"), new("TESTVASSAL_SEND", "17,22")], link);
 
         Assert.Equal(17, await link.ReceiveByteAsync(Deadlines.Child, cancel));
         Assert.Equal(22, await link.ReceiveByteAsync(Deadlines.Child, cancel));
@@ -39,7 +39,7 @@ public sealed class TestVassalProtocolTests
         var path = dir.Combine("report");
         await using var guard = new LeakGuard();
         using var link = WatchedLink(guard);
-        await using var vassal = TestVassalProcess.Start(guard, ["--protocol", "--send", "1", "--report", path], link: link);
+        await using var vassal = TestProcess.StartTestVassal(guard, ["--protocol", "--send", "1", "--report", path], link: link);
 
         // The report is written before the start bytes are sent, by each exec of the program.
         Assert.Equal(1, await link.ReceiveByteAsync(Deadlines.Child, cancel));
@@ -68,7 +68,7 @@ public sealed class TestVassalProtocolTests
         var cancel = TestContext.Current.CancellationToken;
         await using var guard = new LeakGuard();
         using var link = WatchedLink(guard);
-        await using var vassal = TestVassalProcess.Start(guard, ["--protocol", "--reload-exit", "--send", "1"], link: link);
+        await using var vassal = TestProcess.StartTestVassal(guard, ["--protocol", "--reload-exit", "--send", "1"], link: link);
         Assert.Equal(1, await link.ReceiveByteAsync(Deadlines.Child, cancel));
 
         link.SendByte(1);
@@ -85,7 +85,7 @@ public sealed class TestVassalProtocolTests
         var cancel = TestContext.Current.CancellationToken;
         await using var guard = new LeakGuard();
         using var link = WatchedLink(guard);
-        await using var vassal = TestVassalProcess.Start(guard, ["--protocol", "--send", "1"], link: link);
+        await using var vassal = TestProcess.StartTestVassal(guard, ["--protocol", "--send", "1"], link: link);
         Assert.Equal(1, await link.ReceiveByteAsync(Deadlines.Child, cancel));
 
         link.SendByte(stop);
@@ -102,7 +102,7 @@ public sealed class TestVassalProtocolTests
         var cancel = TestContext.Current.CancellationToken;
         await using var guard = new LeakGuard();
         using var link = WatchedLink(guard);
-        await using var vassal = TestVassalProcess.Start(guard, ["--protocol", "--send", "1"], link: link);
+        await using var vassal = TestProcess.StartTestVassal(guard, ["--protocol", "--send", "1"], link: link);
         Assert.Equal(1, await link.ReceiveByteAsync(Deadlines.Child, cancel));
 
         link.Dispose();
@@ -118,7 +118,7 @@ public sealed class TestVassalProtocolTests
         await using var guard = new LeakGuard();
         using var link = WatchedLink(guard);
         var clock = Stopwatch.StartNew();
-        await using var vassal = TestVassalProcess.Start(guard, ["--protocol", "--heartbeat", "50"], link: link);
+        await using var vassal = TestProcess.StartTestVassal(guard, ["--protocol", "--heartbeat", "50"], link: link);
 
         for (var beat = 0; beat < 3; beat++)
         {
@@ -135,7 +135,7 @@ public sealed class TestVassalProtocolTests
         var cancel = TestContext.Current.CancellationToken;
         await using var guard = new LeakGuard();
         using var link = WatchedLink(guard);
-        await using var vassal = TestVassalProcess.Start(guard, ["--protocol", "--send", "1"], link: link);
+        await using var vassal = TestProcess.StartTestVassal(guard, ["--protocol", "--send", "1"], link: link);
         Assert.Equal(1, await link.ReceiveByteAsync(Deadlines.Child, cancel));
 
         link.SendByte(42);
@@ -151,7 +151,7 @@ public sealed class TestVassalProtocolTests
     {
         var cancel = TestContext.Current.CancellationToken;
         await using var guard = new LeakGuard();
-        await using var vassal = TestVassalProcess.Start(guard, ["--protocol"]);
+        await using var vassal = TestProcess.StartTestVassal(guard, ["--protocol"]);
 
         Assert.Equal(64, await vassal.WaitForExitAsync(Deadlines.Child, cancel));
         await vassal.WaitForStandardErrorLineAsync("testvassal: --protocol needs UWSGI_EMPEROR_FD=<fd number>, got ''", Deadlines.Child, cancel);
@@ -165,7 +165,7 @@ public sealed class TestVassalProtocolTests
         var path = dir.Combine("report");
         await using var guard = new LeakGuard();
         using var link = WatchedLink(guard);
-        await using var vassal = TestVassalProcess.Start(guard, ["--protocol", "--spawn-child", "--report", path, "--send", "1"], link: link);
+        await using var vassal = TestProcess.StartTestVassal(guard, ["--protocol", "--spawn-child", "--report", path, "--send", "1"], link: link);
         Assert.Equal(1, await link.ReceiveByteAsync(Deadlines.Child, cancel));
         var grandchild = ReportFile.Load(path).ChildPid ?? throw new InvalidOperationException("no child= in the report");
         try

@@ -12,7 +12,7 @@ public sealed class TestVassalReportTests
         using var dir = new TempDir("report");
         var path = dir.Combine("report");
         await using var guard = new LeakGuard();
-        await using var vassal = TestVassalProcess.Start(guard, ["--report", path, "an argument with spaces"], workingDirectory: dir.Path);
+        await using var vassal = TestProcess.StartTestVassal(guard, ["--report", path, "an argument with spaces"], workingDirectory: dir.Path);
 
         var report = await Wait.ForValueAsync(() => ReportFile.TryLoad(path), Deadlines.Child, "the report", cancel);
         var stat = ProcessTree.TryReadStat(vassal.Pid) ?? throw new InvalidOperationException("the vassal is gone");
@@ -45,7 +45,7 @@ public sealed class TestVassalReportTests
         using var dir = new TempDir("report-env");
         var path = dir.Combine("report");
         await using var guard = new LeakGuard();
-        await using var vassal = TestVassalProcess.Start(guard, ["--report", path, "--exit", "0", "arg\nwith newline"], [new("EMPEROR_TEST_TRICKY", Tricky)]);
+        await using var vassal = TestProcess.StartTestVassal(guard, ["--report", path, "--exit", "0", "arg\nwith newline"], [new("EMPEROR_TEST_TRICKY", Tricky)]);
 
         Assert.Equal(0, await vassal.WaitForExitAsync(Deadlines.Child, cancel));
         var report = ReportFile.Load(path);
@@ -66,7 +66,7 @@ public sealed class TestVassalReportTests
         guard.WatchFdTarget(link.ParentTarget);
         guard.WatchFdTarget(link.ChildTarget);
         var childFd = link.ChildFd;
-        await using var vassal = TestVassalProcess.Start(guard, ["--report", path, "--exit", "0"], link: link);
+        await using var vassal = TestProcess.StartTestVassal(guard, ["--report", path, "--exit", "0"], link: link);
 
         Assert.Equal(0, await vassal.WaitForExitAsync(Deadlines.Child, cancel));
         var report = ReportFile.Load(path);
@@ -85,7 +85,7 @@ public sealed class TestVassalReportTests
         await using var guard = new LeakGuard();
 
         // setpriv, prlimit and sh each exec the next, so testvassal keeps their pid and settings.
-        await using var vassal = TestVassalProcess.Start(
+        await using var vassal = TestProcess.Start(
             guard,
             "/usr/bin/setpriv",
             ["--pdeathsig", "KILL", "--",
@@ -114,7 +114,7 @@ public sealed class TestVassalReportTests
         var path = dir.Combine("report");
         await using var guard = new LeakGuard();
 
-        await using var vassal = TestVassalProcess.Start(
+        await using var vassal = TestProcess.Start(
             guard,
             "/usr/bin/setpriv",
             ["--reuid", "65534", "--regid", "65534", "--groups", "4,5", "--",

@@ -94,10 +94,10 @@ public sealed class TestVassalSignalTests
     /// handlers, so a signal sent afterwards meets them. Runs in <paramref name="dir"/> so that a
     /// core dump from SIGQUIT, if the machine writes one, goes away with it.
     /// </summary>
-    private static async Task<TestVassalProcess> StartedAsync(LeakGuard guard, TempDir dir, string[] arguments, CancellationToken cancel)
+    private static async Task<TestProcess> StartedAsync(LeakGuard guard, TempDir dir, string[] arguments, CancellationToken cancel)
     {
         var report = dir.Combine("report");
-        var vassal = TestVassalProcess.Start(guard, [.. arguments, "--report", report], workingDirectory: dir.Path);
+        var vassal = TestProcess.StartTestVassal(guard, [.. arguments, "--report", report], workingDirectory: dir.Path);
         try
         {
             _ = await Wait.ForValueAsync(() => ReportFile.TryLoad(report), Deadlines.Child, "the report", cancel);

@@ -27,10 +27,10 @@ public sealed partial class AspNetExampleTests
         Assert.NotEqual(example, config);
         File.WriteAllText(Path.Combine(vassals, "aspnet.ini"), config);
         await using var guard = new LeakGuard();
-        await using var emperor = RunningEmperor.Start(guard, vassals);
+        await using var emperor = await EmperorProcess.StartWithStatsAsync(guard, ["--emperor", vassals], "/", cancel);
 
         // The role listens before it execs the app, so a request waits in the backlog until Kestrel serves it.
-        await Wait.UntilAsync(() => Ports.Listener(Ports.Inet, port) is not null || emperor.Process.HasExited, Deadlines.Emperor, $"port {port} to listen", cancel);
+        await Wait.UntilAsync(() => Ports.Listener(Ports.Inet, port) is not null || emperor.HasExited, Deadlines.Emperor, $"port {port} to listen", cancel);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/"), Timeout = TimeSpan.FromSeconds(30) };
         var whoami = await http.GetStringAsync(new Uri("whoami", UriKind.Relative), cancel);
         var hello = await http.GetStringAsync(new Uri("/", UriKind.Relative), cancel);

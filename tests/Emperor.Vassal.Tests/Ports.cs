@@ -1,21 +1,14 @@
 using System.Net;
 using System.Net.Sockets;
+using Emperor.Testing;
 
 namespace Emperor.Vassal.Tests;
 
-/// <summary>Free TCP ports, found by binding and releasing them (the vassal binds with SO_REUSEADDR right after).</summary>
+/// <summary>Privileged free ports and the kernel's view of listeners (any free port: <see cref="FreePort"/>).</summary>
 internal static class Ports
 {
     public const byte Inet = 2;
     public const byte Inet6 = 10;
-
-    /// <summary>A port the kernel picks as free on <paramref name="address"/>.</summary>
-    public static int Free(IPAddress address)
-    {
-        using var probe = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(address, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
-    }
 
     /// <summary>A privileged port (below 1024) free on 127.0.0.1 and on the wildcard address, searched from the top.</summary>
     public static int FreePrivileged()

@@ -8,9 +8,6 @@ namespace Emperor.Vassal.Tests;
 /// </summary>
 public sealed class TyrantTests(ThrowawayAccount account)
 {
-    /// <summary>How long the refusal test watches the log: three periodic scans at --emperor-freq 1, and some.</summary>
-    private static readonly TimeSpan s_threeScans = TimeSpan.FromSeconds(3.5);
-
     [Fact(Timeout = Deadlines.Test)]
     public async Task Vassal_RunsAsTheFilesOwnerWithTheAccountsGroups()
     {
@@ -19,7 +16,7 @@ public sealed class TyrantTests(ThrowawayAccount account)
         var vassals = Directory.CreateDirectory(box.Combine("vassals")).FullName;
         var file = WriteVassal(vassals, "app.ini", account.Uid, ThrowawayAccount.Nogroup, VassalRun.ReportingApp(box.Report, exit: false));
         await using var guard = new LeakGuard();
-        await using var emperor = RunningEmperor.Start(guard, vassals, "--emperor-tyrant", "--emperor-freq", "1");
+        await using var emperor = await StartEmperorAsync(guard, vassals, cancel);
 
         var report = await ReportAsync(emperor, box.Report, cancel);
 
@@ -40,7 +37,7 @@ public sealed class TyrantTests(ThrowawayAccount account)
         var vassals = Directory.CreateDirectory(box.Combine("vassals")).FullName;
         WriteVassal(vassals, "app.ini", ThrowawayAccount.NoAccountUid, ThrowawayAccount.NoAccountGid, VassalRun.ReportingApp(box.Report, exit: false));
         await using var guard = new LeakGuard();
-        await using var emperor = RunningEmperor.Start(guard, vassals, "--emperor-tyrant", "--emperor-freq", "1");
+        await using var emperor = await StartEmperorAsync(guard, vassals, cancel);
 
         var report = await ReportAsync(emperor, box.Report, cancel);
 
@@ -49,8 +46,8 @@ public sealed class TyrantTests(ThrowawayAccount account)
     }
 
     /// <summary>
-    /// uWSGI logs the refusal on every scan; ours logs it once per file. Watching the log over three periodic
-    /// scans is an observation window (something must NOT happen), not a wait for a condition.
+    /// uWSGI logs the refusal on every scan; ours logs it once per file. The test lets three more scans complete
+    /// (the stats' <c>scans</c>) and then checks that none of them logged the refusal again.
     /// </summary>
     [Fact(Timeout = Deadlines.Test)]
     public async Task RootOwnedFiles_AreRefusedWithOneLogLineEach_NotOnEveryScan()
@@ -62,16 +59,16 @@ public sealed class TyrantTests(ThrowawayAccount account)
         WriteVassal(vassals, "gid0.ini", ThrowawayAccount.Nobody, 0, VassalRun.ReportingApp(box.Combine("gid0-report"), exit: false));
         WriteVassal(vassals, "ok.ini", ThrowawayAccount.Nobody, ThrowawayAccount.Nogroup, VassalRun.ReportingApp(box.Report, exit: false));
         await using var guard = new LeakGuard();
-        await using var emperor = RunningEmperor.Start(guard, vassals, "--emperor-tyrant", "--emperor-freq", "1");
+        await using var emperor = await StartEmperorAsync(guard, vassals, cancel);
 
         _ = await ReportAsync(emperor, box.Report, cancel); // the scans run: the valid vassal is up
-        await Task.Delay(s_threeScans, cancel);
+        _ = await emperor.WaitForMoreScansAsync(3, Deadlines.Emperor, cancel);
 
         Assert.Single(emperor.LinesContaining("invalid permissions for vassal root.ini"));
         Assert.Single(emperor.LinesContaining("invalid permissions for vassal gid0.ini"));
         Assert.False(File.Exists(box.Combine("root-report")), "the root-owned vassal ran");
         Assert.False(File.Exists(box.Combine("gid0-report")), "the gid-0 vassal ran");
-        Assert.False(emperor.Process.HasExited, emperor.Process.Output);
+        Assert.False(emperor.HasExited, emperor.Tail());
     }
 
     [Fact(Timeout = Deadlines.Test)]
@@ -82,7 +79,7 @@ public sealed class TyrantTests(ThrowawayAccount account)
         var vassals = Directory.CreateDirectory(box.Combine("vassals")).FullName;
         var file = WriteVassal(vassals, "app.ini", ThrowawayAccount.Nobody, ThrowawayAccount.Nogroup, VassalRun.ReportingApp(box.Report, exit: false));
         await using var guard = new LeakGuard();
-        await using var emperor = RunningEmperor.Start(guard, vassals, "--emperor-tyrant", "--emperor-freq", "1");
+        await using var emperor = await StartEmperorAsync(guard, vassals, cancel);
         var first = await ReportAsync(emperor, box.Report, cancel);
         Assert.Equal(ThrowawayAccount.Nobody, first.Uid);
 
@@ -111,7 +108,7 @@ public sealed class TyrantTests(ThrowawayAccount account)
         var vassals = Directory.CreateDirectory(box.Combine("vassals")).FullName;
         var file = WriteVassal(vassals, "app.ini", ThrowawayAccount.Nobody, ThrowawayAccount.Nogroup, VassalRun.ReportingApp(box.Report, exit: false));
         await using var guard = new LeakGuard();
-        await using var emperor = RunningEmperor.Start(guard, vassals, "--emperor-tyrant", "--emperor-freq", "1");
+        await using var emperor = await StartEmperorAsync(guard, vassals, cancel);
         var first = await ReportAsync(emperor, box.Report, cancel);
         File.Delete(box.Report);
 
@@ -124,7 +121,7 @@ public sealed class TyrantTests(ThrowawayAccount account)
             "the Emperor to refuse the now root-owned file",
             cancel);
         var second = ReportFile.TryLoad(box.Report);
-        Assert.True(second is null, $"the vassal was restarted as uid {second?.Uid} gid {second?.Gid}\n{emperor.Process.Output}");
+        Assert.True(second is null, $"the vassal was restarted as uid {second?.Uid} gid {second?.Gid}\n{emperor.Tail()}");
         await Wait.UntilAsync(() => !ProcessTree.IsRunning(first.Pid), Deadlines.Child, "the old instance to be stopped", cancel);
         Assert.Single(emperor.LinesContaining("invalid permissions for vassal app.ini"));
     }
@@ -137,8 +134,8 @@ public sealed class TyrantTests(ThrowawayAccount account)
         var vassals = Directory.CreateDirectory(box.Combine("vassals")).FullName;
         var file = WriteVassal(vassals, "app.ini", 0, 0, VassalRun.ReportingApp(box.Report, exit: false));
         await using var guard = new LeakGuard();
-        await using var emperor = RunningEmperor.Start(guard, vassals, "--emperor-tyrant", "--emperor-freq", "1");
-        await emperor.WaitForLogAsync("invalid permissions for vassal app.ini", cancel);
+        await using var emperor = await StartEmperorAsync(guard, vassals, cancel);
+        _ = await emperor.WaitForLineAsync("invalid permissions for vassal app.ini", Deadlines.Emperor, cancel);
 
         Native.Chown(file, ThrowawayAccount.Nobody, ThrowawayAccount.Nogroup);
 
@@ -157,15 +154,14 @@ public sealed class TyrantTests(ThrowawayAccount account)
         var vassals = Directory.CreateDirectory(box.Combine("vassals")).FullName;
         WriteVassal(vassals, "esc.ini", ThrowawayAccount.Nobody, ThrowawayAccount.Nogroup, [option, .. VassalRun.ReportingApp(box.Report, exit: false)]);
         await using var guard = new LeakGuard();
-        await using var emperor = RunningEmperor.Start(guard, vassals, "--emperor-tyrant", "--emperor-freq", "1");
+        await using var emperor = await StartEmperorAsync(guard, vassals, cancel);
 
-        var death = await emperor.WaitForLogAsync("died (exit code 1)", cancel);
+        var death = await emperor.WaitForLineAsync("died (exit code 1)", Deadlines.Emperor, cancel);
 
         // Each attempt: exactly one line from the vassal, then its death; the app never ran.
-        var log = emperor.Log;
-        var beforeDeath = log.Take(log.ToList().IndexOf(death)).Where(l => l.StartsWith("emperor: vassal esc.ini: ", StringComparison.Ordinal));
+        var beforeDeath = emperor.Lines.Take(death.Index).Select(l => l.Text).Where(l => l.StartsWith("emperor: vassal esc.ini: ", StringComparison.Ordinal));
         Assert.Equal(["emperor: vassal esc.ini: " + error], beforeDeath);
-        Assert.All(emperor.LinesContaining("emperor: vassal esc.ini: "), line => Assert.Equal("emperor: vassal esc.ini: " + error, line));
+        Assert.All(emperor.LinesContaining("emperor: vassal esc.ini: "), line => Assert.Equal("emperor: vassal esc.ini: " + error, line.Text));
         Assert.False(File.Exists(box.Report), "the vassal ran its app");
     }
 
@@ -177,7 +173,7 @@ public sealed class TyrantTests(ThrowawayAccount account)
         var vassals = Directory.CreateDirectory(box.Combine("vassals")).FullName;
         WriteVassal(vassals, "app.ini", ThrowawayAccount.Nobody, ThrowawayAccount.Nogroup, [$"privileged-binary-patch-arg = exec {TestPaths.TestVassalBinary} --report {box.Report}"]);
         await using var guard = new LeakGuard();
-        await using var emperor = RunningEmperor.Start(guard, vassals, "--emperor-tyrant", "--emperor-freq", "1");
+        await using var emperor = await StartEmperorAsync(guard, vassals, cancel);
 
         var report = await ReportAsync(emperor, box.Report, cancel);
 
@@ -198,7 +194,11 @@ public sealed class TyrantTests(ThrowawayAccount account)
         return path;
     }
 
-    private static async Task<ReportFile> ReportAsync(RunningEmperor emperor, string reportPath, CancellationToken cancel)
+    /// <summary>A tyrant Emperor on <paramref name="vassals"/>, rescanning every second, with a stats socket (for its scan count).</summary>
+    private static Task<EmperorProcess> StartEmperorAsync(LeakGuard guard, string vassals, CancellationToken cancel) =>
+        EmperorProcess.StartWithStatsAsync(guard, ["--emperor", vassals, "--emperor-tyrant", "--emperor-freq", "1"], "/", cancel);
+
+    private static async Task<ReportFile> ReportAsync(EmperorProcess emperor, string reportPath, CancellationToken cancel)
     {
         try
         {
@@ -206,7 +206,7 @@ public sealed class TyrantTests(ThrowawayAccount account)
         }
         catch (TimeoutException e)
         {
-            throw new TimeoutException($"{e.Message}\n{emperor.Process.Output}", e);
+            throw new TimeoutException($"{e.Message}\n{emperor.Tail()}", e);
         }
     }
 }

@@ -108,7 +108,7 @@ public sealed class VassalFailureTests
         var ini = box.Ini([$"socket = {path}", "unprivileged-binary-patch = /bin/true"]);
         await using var run = VassalRun.Start(guard, ini);
 
-        var code = await run.WaitForExitAsync(Deadlines.Child, cancel);
+        var code = await run.WaitForExitAndOutputAsync(Deadlines.Child, cancel);
 
         Assert.True(code == 1, $"expected exit code 1, got {code}\n{run.Output}");
         var line = Assert.Single(run.StandardErrorLines);

@@ -68,7 +68,7 @@ public sealed class VassalFdTests
         var ini = box.Ini(["socket = 127.0.0.1:0", .. VassalRun.ReportingApp(box.Report)]);
         await using var app = VassalRun.Start(guard, ini, environment: [new("UWSGI_EMPEROR_FD", "987")]);
 
-        var code = await app.WaitForExitAsync(Deadlines.Child, cancel);
+        var code = await app.WaitForExitAndOutputAsync(Deadlines.Child, cancel);
 
         if (code == 1)
         {

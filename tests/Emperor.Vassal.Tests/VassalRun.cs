@@ -1,4 +1,3 @@
-using System.Globalization;
 using Emperor.Testing;
 
 namespace Emperor.Vassal.Tests;
@@ -45,7 +44,7 @@ internal static class VassalRun
     /// Starts <c>emperor --ini INI</c>, or <c>WRAPPER... emperor --ini INI</c>. With a <paramref name="link"/> it
     /// plays the Emperor: the child end is inherited as <c>UWSGI_EMPEROR_FD</c> and then closed here.
     /// </summary>
-    public static ProcessUnderTest Start(
+    public static TestProcess Start(
         LeakGuard guard,
         string ini,
         SocketPair? link = null,
@@ -55,30 +54,20 @@ internal static class VassalRun
         string? workingDirectory = null,
         IReadOnlyList<string>? arguments = null)
     {
-        var env = new List<KeyValuePair<string, string>>(environment ?? []);
-        var fds = new List<int>(inheritedFds ?? []);
-        if (link is not null)
-        {
-            env.Add(new("UWSGI_EMPEROR_FD", link.ChildFd.ToString(CultureInfo.InvariantCulture)));
-            fds.Add(link.ChildFd);
-        }
-
         List<string> argv = [.. wrapper ?? [], TestPaths.EmperorBinary, .. arguments ?? ["--ini", ini]];
-        var run = ProcessUnderTest.Start(guard, argv[0], argv.Skip(1), env, fds, workingDirectory);
-        link?.CloseChildEnd();
-        return run;
+        return TestProcess.Start(guard, argv[0], argv.Skip(1), environment, link, inheritedFds, workingDirectory);
     }
 
     /// <summary>Waits for the app to exit 0 and returns its report.</summary>
-    public static async Task<ReportFile> ReportAfterExitAsync(ProcessUnderTest run, string reportPath, CancellationToken cancel)
+    public static async Task<ReportFile> ReportAfterExitAsync(TestProcess run, string reportPath, CancellationToken cancel)
     {
-        var code = await run.WaitForExitAsync(Deadlines.Child, cancel);
+        var code = await run.WaitForExitAndOutputAsync(Deadlines.Child, cancel);
         Assert.True(code == 0, $"expected the app to exit 0, got {code}\n{run.Output}");
         return ReportFile.TryLoad(reportPath) ?? throw new InvalidOperationException($"the app exited 0 but wrote no report\n{run.Output}");
     }
 
     /// <summary>Waits for the report of an app that keeps running; fails at once if the process exits instead.</summary>
-    public static async Task<ReportFile> ReportWhileRunningAsync(ProcessUnderTest run, string reportPath, CancellationToken cancel) =>
+    public static async Task<ReportFile> ReportWhileRunningAsync(TestProcess run, string reportPath, CancellationToken cancel) =>
         await Wait.ForValueAsync(
             () => ReportFile.TryLoad(reportPath)
                 ?? (run.HasExited ? throw new InvalidOperationException($"pid {run.Pid} exited with {run.ExitCode} before writing a report\n{run.Output}") : null),
@@ -87,9 +76,9 @@ internal static class VassalRun
             cancel);
 
     /// <summary>Waits for the exit and asserts the failure contract: exit code 1, nothing on stdout, exactly this one stderr line.</summary>
-    public static async Task AssertFailsWithAsync(ProcessUnderTest run, string expectedLine, CancellationToken cancel)
+    public static async Task AssertFailsWithAsync(TestProcess run, string expectedLine, CancellationToken cancel)
     {
-        var code = await run.WaitForExitAsync(Deadlines.Child, cancel);
+        var code = await run.WaitForExitAndOutputAsync(Deadlines.Child, cancel);
         Assert.True(code == 1, $"expected exit code 1, got {code}\n{run.Output}");
         Assert.Empty(run.StandardOutputLines);
         Assert.Equal([expectedLine], run.StandardErrorLines);

@@ -119,7 +119,7 @@ public sealed partial class VassalSetupTests
         var ini = box.Ini([$"chroot = {root}", "uid = 65534", "gid = 65534", "unprivileged-binary-patch-arg = pwd > /where"]);
         await using var app = VassalRun.Start(guard, ini);
 
-        Assert.True(await app.WaitForExitAsync(Deadlines.Child, cancel) == 0, app.Output);
+        Assert.True(await app.WaitForExitAndOutputAsync(Deadlines.Child, cancel) == 0, app.Output);
 
         var written = Path.Combine(root, "where");
         Assert.Equal("/\n", File.ReadAllText(written)); // written through the new root, from its "/"
@@ -137,7 +137,7 @@ public sealed partial class VassalSetupTests
         var ini = box.Ini([$"chroot = {root}", "uid = nobody", "gid = nogroup", "unprivileged-binary-patch-arg = pwd > /where"]);
         await using var app = VassalRun.Start(guard, ini);
 
-        Assert.True(await app.WaitForExitAsync(Deadlines.Child, cancel) == 0, app.Output);
+        Assert.True(await app.WaitForExitAndOutputAsync(Deadlines.Child, cancel) == 0, app.Output);
 
         var written = Path.Combine(root, "where");
         Assert.Equal((65534u, 65534u), Native.Owner(written));

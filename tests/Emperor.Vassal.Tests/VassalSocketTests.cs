@@ -19,7 +19,7 @@ public sealed class VassalSocketTests
         var cancel = TestContext.Current.CancellationToken;
         using var box = new Sandbox("sock-tcp4");
         await using var guard = new LeakGuard();
-        var port = Ports.Free(IPAddress.Loopback);
+        var port = FreePort.Tcp(IPAddress.Loopback);
         var ini = box.Ini([$"socket = 127.0.0.1:{port}", .. VassalRun.ReportingApp(box.Report, exit: false)]);
         await using var app = VassalRun.Start(guard, ini);
 
@@ -43,7 +43,7 @@ public sealed class VassalSocketTests
         var cancel = TestContext.Current.CancellationToken;
         using var box = new Sandbox("sock-tcp6");
         await using var guard = new LeakGuard();
-        var port = Ports.Free(IPAddress.IPv6Loopback);
+        var port = FreePort.Tcp(IPAddress.IPv6Loopback);
         var ini = box.Ini([$"http-socket = [::1]:{port}", .. VassalRun.ReportingApp(box.Report, exit: false)]);
         await using var app = VassalRun.Start(guard, ini);
 
@@ -106,7 +106,7 @@ public sealed class VassalSocketTests
         var cancel = TestContext.Current.CancellationToken;
         using var box = new Sandbox("sock-two");
         await using var guard = new LeakGuard();
-        var port = Ports.Free(IPAddress.Loopback);
+        var port = FreePort.Tcp(IPAddress.Loopback);
         var path = box.Combine("second.sock");
         var ini = box.Ini([$"socket = 127.0.0.1:{port}", $"socket = {path}", .. VassalRun.ReportingApp(box.Report, exit: false)]);
         await using var app = VassalRun.Start(guard, ini);
@@ -149,7 +149,7 @@ public sealed class VassalSocketTests
         var cancel = TestContext.Current.CancellationToken;
         using var box = new Sandbox("sock-listen");
         await using var guard = new LeakGuard();
-        var port = Ports.Free(IPAddress.Loopback);
+        var port = FreePort.Tcp(IPAddress.Loopback);
         var ini = box.Ini([$"socket = 127.0.0.1:{port}", "listen = 7", .. VassalRun.ReportingApp(box.Report, exit: false)]);
         await using var app = VassalRun.Start(guard, ini);
 

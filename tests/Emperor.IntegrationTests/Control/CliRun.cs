@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Emperor.Testing;
 
 namespace Emperor.IntegrationTests.Control;
@@ -8,34 +7,11 @@ internal sealed record CliRun(int ExitCode, string Stdout, string Stderr)
 {
     public static async Task<CliRun> RunAsync(LeakGuard guard, IEnumerable<string> arguments, CancellationToken cancel, string? asUser = null)
     {
-        var start = asUser is null
-            ? new ProcessStartInfo(TestPaths.EmperorBinary)
-            : new ProcessStartInfo("setpriv", ["--reuid", asUser, "--regid", asUser, "--clear-groups", "--", TestPaths.EmperorBinary]);
-        foreach (var a in arguments)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        start.UseShellExecute = false;
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
-        guard.Tag(start);
-        using var process = Process.Start(start)!;
-        try
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync(cancel);
-            var stderr = process.StandardError.ReadToEndAsync(cancel);
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-            deadline.CancelAfter(TimeSpan.FromSeconds(20));
-            await process.WaitForExitAsync(deadline.Token);
-            return new CliRun(process.ExitCode, await stdout, await stderr);
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
+        // setpriv execs the emperor in place, so what runs under the pid is the emperor.
+        await using var process = asUser is null
+            ? TestProcess.Start(guard, TestPaths.EmperorBinary, arguments)
+            : TestProcess.Start(guard, "setpriv", ["--reuid", asUser, "--regid", asUser, "--clear-groups", "--", TestPaths.EmperorBinary, .. arguments]);
+        var code = await process.WaitForExitAndOutputAsync(TimeSpan.FromSeconds(20), cancel);
+        return new CliRun(code, process.StandardOutputText, process.StandardErrorText);
     }
 }

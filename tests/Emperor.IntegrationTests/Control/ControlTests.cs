@@ -95,7 +95,7 @@ public sealed partial class ControlTests
         {
             s.WriteVassal("a.ini", VassalFile.Sleep());
             s.WriteVassal("b.ini", VassalFile.Sleep());
-            var port = EmperorProcess.FreePort();
+            var port = FreePort.Tcp();
             var emperor = await s.StartEmperorAsync("--emperor-metrics", $"127.0.0.1:{port}");
             await emperor.WaitForStatsAsync(st => st.Vassals.Count(v => v.Pid > 0) == 2, s_deadline, "both running", Cancel);
 

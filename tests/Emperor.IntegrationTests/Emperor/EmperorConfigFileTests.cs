@@ -47,10 +47,9 @@ public sealed class EmperorConfigFileTests
         await emperor.WaitForStatsAsync(x => x.RunningPid("good.ini") is not null, EmperorScenario.Prompt, "good.ini running", s.Cancel);
         await emperor.WaitForLineAsync("locked.ini: this Emperor may not read it", EmperorScenario.Prompt, s.Cancel);
 
-        // An observation window, not a wait for a condition: over three more scans (--emperor-freq 1) nothing
-        // may be logged again and nothing started.
+        // Three more completed scans (--emperor-freq 1; the stats count them) may log nothing again and start nothing.
         var mark = emperor.Mark();
-        await Task.Delay(TimeSpan.FromSeconds(3.5), s.Cancel);
+        await emperor.WaitForMoreScansAsync(3, EmperorScenario.Slow, s.Cancel);
         Assert.Single(emperor.LinesContaining("locked.ini"));
         Assert.Empty(emperor.LinesContaining("locked.ini", mark));
         Assert.Null((await emperor.StatsAsync(s.Cancel)).Vassal("locked.ini"));

@@ -100,7 +100,7 @@ internal sealed class EmperorScenario
         string? workingDirectory = null,
         string? runAsUser = null)
     {
-        var port = EmperorProcess.FreePort();
+        var port = FreePort.Tcp();
         string[] all = ["--emperor-stats", $"127.0.0.1:{port}", "--reload-mercy", "3", .. arguments];
         var emperor = await EmperorProcess.StartAsync(Guard, all, workingDirectory ?? Root.Path, port, environment, Cancel, runAsUser);
         _emperors.Add(emperor);

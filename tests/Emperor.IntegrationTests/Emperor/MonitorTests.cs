@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Emperor.Testing;
 
 namespace Emperor.IntegrationTests.Emperor;
@@ -48,7 +47,7 @@ public sealed class MonitorTests
     public Task SpecialEntries_NamedLikeVassals_LoggedOnceEachAndNeverStarted() => EmperorScenario.RunAsync("special", async s =>
     {
         Directory.CreateDirectory(s.VassalPath("adir.ini"));
-        MakeFifo(s.VassalPath("afifo.ini"));
+        await MakeFifoAsync(s.Guard, s.VassalPath("afifo.ini"));
         File.CreateSymbolicLink(s.VassalPath("dangling.ini"), s.PathOf("nowhere.ini"));
         s.WriteVassal("good.ini", VassalFile.Sleep(100009));
 
@@ -60,16 +59,13 @@ public sealed class MonitorTests
             await emperor.WaitForLineAsync(fragment, EmperorScenario.Prompt, s.Cancel);
         }
 
-        // Several periodic rescans (--emperor-freq 1), a SIGWINCH rescan and an inotify-driven one later:
+        // A SIGWINCH rescan, an inotify-driven one and two periodic ones (--emperor-freq 1) later (the stats count
+        // completed scans; waiting on them fails if the Emperor exits):
+        var before = (await emperor.StatsAsync(s.Cancel)).Scans;
         Assert.True(emperor.Signal(Signals.Sigwinch));
         s.WriteVassal("other.ini", VassalFile.Sleep(100010));
         await emperor.WaitForRunningPidAsync("other.ini", EmperorScenario.Prompt, s.Cancel);
-        var window = Stopwatch.StartNew();
-        while (window.Elapsed < TimeSpan.FromSeconds(2.5))
-        {
-            Assert.False(emperor.HasExited);
-            await Task.Delay(100, s.Cancel);
-        }
+        await emperor.WaitForStatsAsync(x => x.Scans >= before + 4, EmperorScenario.Slow, "four scans after the SIGWINCH", s.Cancel);
 
         foreach (var fragment in special)
         {
@@ -93,7 +89,7 @@ public sealed class MonitorTests
         // An editor's atomic save: write a temp file, rename it over the config.
         var mark = emperor.Mark();
         s.WriteAtomically(path, "; edited\n" + command);
-        await emperor.WaitForLineAsync("testvassal: received byte 1", EmperorScenario.Prompt, s.Cancel, mark);
+        await emperor.WaitForLineAsync("testvassal: received byte 1", EmperorScenario.Prompt, mark, s.Cancel);
         var stats = await emperor.WaitForStatsAsync(x => x.Vassal("p.ini") is { Respawns: 1 }, EmperorScenario.Prompt, "p.ini reloaded once", s.Cancel);
         Assert.Equal(before.Pid, stats.RunningPid("p.ini"));
         Assert.Equal(0, stats.Vassal("p.ini")!.Restarts);
@@ -109,10 +105,9 @@ public sealed class MonitorTests
         Assert.Empty(emperor.LinesContaining("removed uwsgi instance p.ini", mark));
     }, TestContext.Current.CancellationToken);
 
-    private static void MakeFifo(string path)
+    private static async Task MakeFifoAsync(LeakGuard guard, string path)
     {
-        using var mkfifo = ChildLauncher.Start(new ProcessStartInfo("mkfifo", [path]) { UseShellExecute = false });
-        mkfifo.WaitForExit();
-        Assert.Equal(0, mkfifo.ExitCode);
+        await using var mkfifo = TestProcess.Start(guard, "mkfifo", [path]);
+        Assert.True(await mkfifo.WaitForExitAndOutputAsync(Deadlines.Child) == 0, mkfifo.Output);
     }
 }

@@ -31,7 +31,7 @@ public sealed class NotifyTests
         var quiet = await emperor.WaitForRunningPidAsync("quiet.ini", EmperorScenario.Prompt, s.Cancel);
 
         var clock = Stopwatch.StartNew();
-        var second = await emperor.WaitForRunningPidAsync("w.ini", EmperorScenario.Slow, s.Cancel, pid => pid != first);
+        var second = await emperor.WaitForRunningPidAsync("w.ini", EmperorScenario.Slow, pid => pid != first, s.Cancel);
         var after = clock.Elapsed;
 
         Assert.True(after >= TimeSpan.FromSeconds(1.5), $"restarted {after.TotalSeconds:0.00} s after it started: before the 2 s heartbeat deadline");

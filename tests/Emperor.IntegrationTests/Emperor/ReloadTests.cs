@@ -18,7 +18,7 @@ public sealed class ReloadTests
 
         var mark = emperor.Mark();
         EmperorScenario.Touch(path);
-        await emperor.WaitForLineAsync(ReceivedReload, EmperorScenario.Prompt, s.Cancel, mark);
+        await emperor.WaitForLineAsync(ReceivedReload, EmperorScenario.Prompt, mark, s.Cancel);
         var after = await Wait.ForValueAsync(
             () => ReportFile.TryLoad(reportPath) is { } r && r.ExecId != before.ExecId ? r : null, EmperorScenario.Prompt, "the re-executed vassal's report", s.Cancel);
 
@@ -43,7 +43,7 @@ public sealed class ReloadTests
         var second = DateTime.UnixEpoch.AddSeconds(Math.Floor((DateTime.UtcNow - DateTime.UnixEpoch).TotalSeconds) + 30);
         var mark = emperor.Mark();
         File.SetLastWriteTimeUtc(path, second.AddMilliseconds(100));
-        await emperor.WaitForLineAsync(ReceivedReload, EmperorScenario.Prompt, s.Cancel, mark);
+        await emperor.WaitForLineAsync(ReceivedReload, EmperorScenario.Prompt, mark, s.Cancel);
         File.SetLastWriteTimeUtc(path, second.AddMilliseconds(300));
         await Wait.UntilAsync(
             () => emperor.LinesContaining(ReceivedReload, mark).Count >= 2, EmperorScenario.Prompt, "a second reload byte at the vassal", s.Cancel);
@@ -61,7 +61,7 @@ public sealed class ReloadTests
         var first = await emperor.WaitForRunningPidAsync("s.ini", EmperorScenario.Prompt, s.Cancel);
 
         EmperorScenario.Touch(path);
-        var second = await emperor.WaitForRunningPidAsync("s.ini", EmperorScenario.Prompt, s.Cancel, pid => pid != first);
+        var second = await emperor.WaitForRunningPidAsync("s.ini", EmperorScenario.Prompt, pid => pid != first, s.Cancel);
 
         await Wait.UntilAsync(() => !ProcessTree.IsRunning(first), EmperorScenario.Prompt, $"the old instance (pid {first}) to be gone", s.Cancel);
         Assert.True(ProcessTree.IsRunning(second));

@@ -16,7 +16,7 @@ public sealed class RespawnTests
 
         var clock = Stopwatch.StartNew();
         Assert.True(ProcessTree.Kill(first, Signals.Sigkill));
-        var second = await emperor.WaitForRunningPidAsync("k.ini", EmperorScenario.Prompt, s.Cancel, pid => pid != first);
+        var second = await emperor.WaitForRunningPidAsync("k.ini", EmperorScenario.Prompt, pid => pid != first, s.Cancel);
 
         var respawned = clock.Elapsed;
         TestContext.Current.TestOutputHelper?.WriteLine($"respawned as pid {second} {respawned.TotalMilliseconds:0} ms after kill -9");
@@ -73,7 +73,7 @@ public sealed class RespawnTests
         var spawnsBefore = emperor.LinesContaining(Spawned).Count;
         var clock = Stopwatch.StartNew();
         Assert.True(emperor.Signal(Signals.Sigurg));
-        await emperor.WaitForLineAsync("cleaning up blacklist", EmperorScenario.Prompt, s.Cancel, mark);
+        await emperor.WaitForLineAsync("cleaning up blacklist", EmperorScenario.Prompt, mark, s.Cancel);
         await Wait.UntilAsync(() => emperor.LinesContaining(Spawned).Count > spawnsBefore, EmperorScenario.Prompt, "a spawn after SIGURG", s.Cancel);
         var pardonedAfter = clock.Elapsed;
         Assert.True(pardonedAfter < TimeSpan.FromMilliseconds(1500), $"spawned {pardonedAfter.TotalSeconds:0.00} s after SIGURG: it still waited out its 2 s blacklist delay");
@@ -94,15 +94,19 @@ public sealed class RespawnTests
         await emperor.WaitForLineAsync("exited with code 26", EmperorScenario.Prompt, s.Cancel);
         await emperor.WaitForStatsAsync(x => x.Vassal("x.ini") is { State: "exiled", Pid: -1 }, EmperorScenario.Prompt, "x.ini to be exiled", s.Cancel);
 
-        // Two periodic rescans (--emperor-freq 1) and a SIGWINCH rescan later it is still not started again.
+        // A SIGWINCH rescan and two periodic rescans (--emperor-freq 1) later it is still not started again: the
+        // stats count completed scans, and every snapshot on the way must show it exiled.
+        var before = (await emperor.StatsAsync(s.Cancel)).Scans;
         Assert.True(emperor.Signal(Signals.Sigwinch));
-        var window = Stopwatch.StartNew();
-        while (window.Elapsed < TimeSpan.FromSeconds(2.2))
-        {
-            var stats = await emperor.StatsAsync(s.Cancel);
-            Assert.Equal("exiled", stats.Vassal("x.ini")?.State);
-            await Task.Delay(100, s.Cancel);
-        }
+        await emperor.WaitForStatsAsync(
+            x =>
+            {
+                Assert.Equal("exiled", x.Vassal("x.ini")?.State);
+                return x.Scans >= before + 3;
+            },
+            EmperorScenario.Slow,
+            "three scans after the SIGWINCH",
+            s.Cancel);
 
         Assert.Single(emperor.LinesContaining(Spawned));
 

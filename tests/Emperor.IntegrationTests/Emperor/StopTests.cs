@@ -49,7 +49,7 @@ public sealed class StopTests
 
         Assert.True(gone >= TimeSpan.FromSeconds(1.5), $"killed {gone.TotalSeconds:0.00} s after the removal: before the 2 s curse tolerance");
         Assert.True(gone < TimeSpan.FromSeconds(8), $"killed only {gone.TotalSeconds:0.00} s after the removal (tolerance 2 s)");
-        await emperor.WaitForLineAsync("NO MERCY for vassal i.ini", EmperorScenario.Prompt, s.Cancel, mark);
-        await emperor.WaitForLineAsync("removed uwsgi instance i.ini (pid: " + pid + ", killed by signal 9)", EmperorScenario.Prompt, s.Cancel, mark);
+        await emperor.WaitForLineAsync("NO MERCY for vassal i.ini", EmperorScenario.Prompt, mark, s.Cancel);
+        await emperor.WaitForLineAsync("removed uwsgi instance i.ini (pid: " + pid + ", killed by signal 9)", EmperorScenario.Prompt, mark, s.Cancel);
     }, TestContext.Current.CancellationToken);
 }

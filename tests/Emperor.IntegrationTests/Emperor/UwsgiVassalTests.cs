@@ -18,7 +18,7 @@ public sealed class UwsgiVassalTests
     public Task WsgiVassal_SpawnServeReloadRespawnStop_LikeUnderUwsgisEmperor() => EmperorScenario.RunAsync("uwsgi", async s =>
     {
         Assert.True(File.Exists(Uwsgi), $"{Uwsgi} is missing: install uwsgi-core and uwsgi-plugin-python3 (scripts/test does)");
-        var port = EmperorProcess.FreePort();
+        var port = FreePort.Tcp();
         var app = s.Root.WriteFile("app.py", """
             import os
 
@@ -37,7 +37,7 @@ public sealed class UwsgiVassalTests
             """);
 
         // Spawned: the protocol bytes 1 (ready) and 5 (accepting) arrive, and it serves.
-        await emperor.WaitForLineAsync(t => t.EndsWith("vassal w.ini has been spawned", StringComparison.Ordinal), "'vassal w.ini has been spawned' (byte 1)", EmperorScenario.Prompt, s.Cancel);
+        await emperor.WaitForLineAsync(t => t.EndsWith("vassal w.ini has been spawned", StringComparison.Ordinal), "'vassal w.ini has been spawned' (byte 1)", EmperorScenario.Prompt, cancellationToken: s.Cancel);
         await emperor.WaitForLineAsync("vassal w.ini is ready to accept requests", EmperorScenario.Prompt, s.Cancel);
         var master = await emperor.WaitForRunningPidAsync("w.ini", EmperorScenario.Prompt, s.Cancel);
         var worker = await ServedByAsync(port, s, emperor, _ => true);
@@ -53,7 +53,7 @@ public sealed class UwsgiVassalTests
 
         // kill -9 of the master: a new instance comes up and serves.
         Assert.True(ProcessTree.Kill(master, Signals.Sigkill));
-        var newMaster = await emperor.WaitForRunningPidAsync("w.ini", EmperorScenario.Slow, s.Cancel, pid => pid != master);
+        var newMaster = await emperor.WaitForRunningPidAsync("w.ini", EmperorScenario.Slow, pid => pid != master, s.Cancel);
         _ = await ServedByAsync(port, s, emperor, w => w != newWorker);
         Assert.NotEqual(master, newMaster);
 

@@ -1,9 +1,9 @@
 using System.Text.Json;
 
-namespace Emperor.IntegrationTests.Emperor;
+namespace Emperor.Testing;
 
 /// <summary>One member of the stats document's <c>vassals</c> array (uWSGI's members and the Emperor's own).</summary>
-internal sealed record VassalStat(
+public sealed record VassalStat(
     string Id,
     int Pid,
     long Loyal,

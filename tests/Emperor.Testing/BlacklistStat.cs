@@ -1,9 +1,9 @@
 using System.Text.Json;
 
-namespace Emperor.IntegrationTests.Emperor;
+namespace Emperor.Testing;
 
 /// <summary>One member of the stats document's <c>blacklist</c> array.</summary>
-internal sealed record BlacklistStat(string Id, long ThrottleLevel, int Attempt, string Reason)
+public sealed record BlacklistStat(string Id, long ThrottleLevel, int Attempt, string Reason)
 {
     public static BlacklistStat Parse(JsonElement e) => new(
         e.GetProperty("id").GetString()!,

@@ -1,11 +1,13 @@
 using System.Text.Json;
 
-namespace Emperor.IntegrationTests.Emperor;
+namespace Emperor.Testing;
 
 /// <summary>One stats document (<c>--emperor-stats</c>), parsed, with how long the request took.</summary>
-internal sealed record StatsSnapshot(
+/// <remarks><see cref="Scans"/>: source scans the Emperor has completed (every monitor, every cause).</remarks>
+public sealed record StatsSnapshot(
     int Pid,
     IReadOnlyList<string> Sources,
+    long Scans,
     long ThrottleLevel,
     IReadOnlyList<string> ThrottleQueue,
     IReadOnlyList<VassalStat> Vassals,
@@ -20,6 +22,7 @@ internal sealed record StatsSnapshot(
         return new StatsSnapshot(
             root.GetProperty("pid").GetInt32(),
             [.. root.GetProperty("emperor").EnumerateArray().Select(e => e.GetString()!)],
+            root.GetProperty("scans").GetInt64(),
             root.GetProperty("throttle_level").GetInt64(),
             root.TryGetProperty("throttle_queue", out var queue) ? [.. queue.EnumerateArray().Select(e => e.GetString()!)] : [],
             [.. root.GetProperty("vassals").EnumerateArray().Select(VassalStat.Parse)],
