@@ -58,7 +58,7 @@ internal static class CommandLineParser
             var matches = UwsgiOptionTable.Names.Where(n => n.StartsWith(name, StringComparison.Ordinal)).Take(5).ToList();
             if (name.Length == 0 || matches.Count == 0)
             {
-                diagnostics.Add(Error(i, ConfigMessages.UnrecognizedOption(arg)));
+                diagnostics.Add(Error(i, Unrecognized(arg)));
                 return i;
             }
 
@@ -141,6 +141,12 @@ internal static class CommandLineParser
 
         return i;
     }
+
+    /// <summary>uWSGI refuses an unknown option; the nearest known name turns a typo into a one-look fix.</summary>
+    private static string Unrecognized(string arg) =>
+        OptionSuggester.Suggest(arg) is { } near
+            ? $"unrecognized option '{arg}'; did you mean --{near}? (uWSGI exits with \"getopt_long() error\")"
+            : ConfigMessages.UnrecognizedOption(arg);
 
     private static ConfigDiagnostic Error(int index, string message) =>
         new(new ConfigLocation(Source, 1, index + 1), ConfigSeverity.Error, ConfigDiagnosticCode.CommandLine, message);
