@@ -59,7 +59,10 @@ internal static class CommandLineParser
             if (name.Length == 0 || matches.Count == 0)
             {
                 diagnostics.Add(Error(i, Unrecognized(arg)));
-                return i;
+
+                // uWSGI stops at the first getopt error. A mistyped option usually had a value after it: take it
+                // along, so that the value is not reported a second time as a config file that cannot be loaded.
+                return eq < 0 && i + 1 < args.Count && !args[i + 1].StartsWith('-') ? i + 1 : i;
             }
 
             if (matches.Count > 1)
