@@ -12,13 +12,16 @@ using Microsoft.Extensions.Logging;
 
 namespace Emperor.Cli;
 
-/// <summary>Composition root of the Emperor role: settings, monitors, launcher, loop.</summary>
-internal static class EmperorRole
+/// <summary>
+/// Composition root of the Emperor role: settings, monitors, launcher, loop, and the command socket (at the
+/// default place unless <c>--emperor-command-socket</c> says otherwise, so that <c>emperor ls</c> needs no flags).
+/// </summary>
+internal static partial class EmperorRole
 {
     public static int Run(IReadOnlyList<KeyValuePair<string, string>> options, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger("emperor");
-        var (settings, errors) = EmperorSettingsReader.Read(options);
+        var (settings, errors) = EmperorSettingsReader.Read(options, Directory.Exists);
         foreach (var e in errors)
         {
             Console.Error.WriteLine("emperor: " + e);
@@ -64,7 +67,22 @@ internal static class EmperorRole
             SystemdNotifySocket = Environment.GetEnvironmentVariable("NOTIFY_SOCKET"),
             Preflight = ConfigFilePreflight.Check,
         };
-        var service = new EmperorService(host, settings, monitors);
+
+        // This role hosts the command socket itself (with the stats request `emperor ls` uses); the service gets none.
+        var commandSocket = settings.CommandSocket;
+        var service = new EmperorService(host, settings with { CommandSocket = null }, monitors);
+        CommandServer? commands;
+        try
+        {
+            commands = OpenCommandSocket(commandSocket, settings.EmperorId, service, logger);
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine("emperor: --emperor-command-socket " + commandSocket + ": " + e.Message);
+            service.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            return 1;
+        }
+
         int code;
         try
         {
@@ -73,12 +91,74 @@ internal static class EmperorRole
         catch (IOException e)
         {
             Console.Error.WriteLine("emperor: " + e.Message);
+            commands?.DisposeAsync().AsTask().GetAwaiter().GetResult();
             return 1;
         }
 
+        commands?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         service.DisposeAsync().AsTask().GetAwaiter().GetResult();
         return code;
     }
+
+    /// <summary>
+    /// The explicit socket (a failure is fatal, as before), none, or the default place: there a socket another
+    /// live Emperor answers on is left alone (one line, and this one goes on without), a stale one replaced.
+    /// </summary>
+    private static CommandServer? OpenCommandSocket(string? explicitPath, string? id, EmperorService service, ILogger logger)
+    {
+        if (explicitPath == "none")
+        {
+            return null;
+        }
+
+        if (explicitPath is not null)
+        {
+            var chosen = new CommandServer(explicitPath, service.ExecuteCommandAsync, logger, service.RequestStatsAsync, replaceLive: true);
+            chosen.Start();
+            return chosen;
+        }
+
+        var directory = CommandSocketPlace.Directory(Sys.getuid() == 0);
+        if (directory is null)
+        {
+            LogNoDefaultPlace(logger);
+            return null;
+        }
+
+        var path = Path.Combine(directory, CommandSocketPlace.FileName(id));
+        var server = new CommandServer(path, service.ExecuteCommandAsync, logger, service.RequestStatsAsync, replaceLive: false);
+        try
+        {
+            if (!Directory.Exists(directory))
+            {
+                Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                    | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+            }
+
+            server.Start();
+            return server;
+        }
+        catch (Hosting.Net.SocketHeldException)
+        {
+            LogDefaultHeld(logger, path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LogDefaultFailed(logger, path, e.Message);
+        }
+
+        server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        return null;
+    }
+
+    [LoggerMessage(EventId = 45, Level = LogLevel.Warning, Message = "[emperor] another running Emperor answers on the default command socket {Path}; this one goes on without it (give each Emperor --emperor-id NAME, or --emperor-command-socket PATH)")]
+    private static partial void LogDefaultHeld(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 46, Level = LogLevel.Warning, Message = "[emperor] cannot open the default command socket {Path} ({Error}); going on without it (--emperor-command-socket PATH chooses another place)")]
+    private static partial void LogDefaultFailed(ILogger logger, string path, string error);
+
+    [LoggerMessage(EventId = 47, Level = LogLevel.Information, Message = "[emperor] no default command socket: XDG_RUNTIME_DIR is not set (--emperor-command-socket PATH opens one)")]
+    private static partial void LogNoDefaultPlace(ILogger logger);
 
     /// <summary>This Emperor's own link when it runs as a vassal (a sub-Emperor), or null.</summary>
     private static int? ParentLinkFd()
@@ -119,7 +199,10 @@ internal static class EmperorRole
         }
 
         // uWSGI: an existing directory is dir://, anything else (patterns, files, missing paths) is glob:// (spec §2.1).
-        if (source.IndexOfAny(['*', '?', '[']) < 0 && Directory.Exists(source))
+        // A missing path that does not name a vassal file is a directory that is not there yet: watch for it.
+        var isPattern = source.IndexOfAny(['*', '?', '[']) >= 0;
+        var full = Path.GetFullPath(source, startup);
+        if (!isPattern && (Directory.Exists(full) || (!File.Exists(full) && !Core.Vassals.VassalFormat.IsVassalName(Path.GetFileName(full.TrimEnd('/')), settings.ExtraExtensions))))
         {
             return Dir(source, startup, settings, logger, out error);
         }
@@ -146,15 +229,10 @@ internal static class EmperorRole
         return new PostgresMonitor(parsed, options, loggers.CreateLogger("emperor-pg"), TimeProvider.System);
     }
 
-    private static DirectoryMonitor? Dir(string path, string startup, EmperorSettings settings, ILogger logger, out string? error)
+    private static DirectoryMonitor Dir(string path, string startup, EmperorSettings settings, ILogger logger, out string? error)
     {
+        // A directory that does not exist yet is reported by the monitor and picked up when it appears.
         var full = Path.GetFullPath(path, startup);
-        if (!Directory.Exists(full))
-        {
-            error = $"directory {full} does not exist";
-            return null;
-        }
-
         error = null;
         return new DirectoryMonitor(full.TrimEnd('/').Length == 0 ? "/" : full.TrimEnd('/'), UnixFileSystem.Instance, settings, logger);
     }

@@ -1,5 +1,6 @@
 using Emperor.Cli.Logging;
 using Emperor.Core.Config;
+using Emperor.Core.Config.Options;
 using Emperor.Unix.Config;
 using Emperor.Unix.Processes;
 using Emperor.Vassal;
@@ -21,12 +22,20 @@ internal static class Program
             return setupExit;
         }
 
-        if (args.Length == 0 || args is ["--help"] or ["-h"])
+        if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: emperor --emperor DIR|glob://PATTERN|pg://CONNINFO[;QUERY] [options]   (an Emperor; options as uWSGI's)");
-            Console.Error.WriteLine("       emperor --ini|--xml|--yaml|--json FILE[:section] (a vassal; add --show-config to print the expanded config)");
-            Console.Error.WriteLine("       emperor pg-setup CONNINFO [--table NAME] [--print]   (prepare a PostgreSQL database for pg://; docs/postgres.md)");
-            return args.Length == 0 ? 1 : 0;
+            foreach (var line in OptionHelpWriter.Usage)
+            {
+                Console.Error.WriteLine(line);
+            }
+
+            Console.Error.WriteLine("Every option, grouped and with its default: emperor --help");
+            return 1;
+        }
+
+        if (args[0] == HelpCommand.Verb || args[0] == HelpCommand.CompletionVerb)
+        {
+            return HelpCommand.Run(args);
         }
 
         if (args[0] == PgSetupCommand.Verb)
@@ -34,9 +43,19 @@ internal static class Program
             return PgSetupCommand.Run(args);
         }
 
-        if (args.Length > 0 && Control.ControlCommands.Verbs.Contains(args[0]))
+        if (Control.ControlCommands.Verbs.Contains(args[0]))
         {
             return Control.ControlCommands.Run(args);
+        }
+
+        if (args.Contains("--help") || args.Contains("-h"))
+        {
+            // uWSGI's --help is immediate: whatever else is on the line, print and exit. With a vassal file option
+            // the vassal role's options are what the user asked about.
+            Console.Out.Write(args.Any(a => a is "--ini" or "--xml" or "--yaml" or "--json" or "-x" or "-y" or "-j" or "--show-config")
+                ? OptionHelpWriter.Vassal()
+                : OptionHelpWriter.General());
+            return 0;
         }
 
         if (args is ["--version"])
@@ -44,6 +63,9 @@ internal static class Program
             Console.WriteLine(Hosting.VersionInfo.Version);
             return 0;
         }
+
+        // Before anything can make the runtime look at signal dispositions (config loading may start processes).
+        var resetSignals = InheritedSignals.ResetIgnored();
 
         if (args.Contains("--show-config"))
         {
@@ -75,6 +97,7 @@ internal static class Program
 
         if (!isEmperor)
         {
+            InheritedSignals.Restore(resetSignals);
             return VassalRoleRunner.Run(loaded, args);
         }
 

@@ -1,6 +1,8 @@
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json;
 using Emperor.Core.Control;
+using Emperor.Core.Stats;
 using Emperor.Hosting.Net;
 using Microsoft.Extensions.Logging;
 
@@ -9,10 +11,25 @@ namespace Emperor.Hosting;
 /// <summary>
 /// The command socket (<c>--emperor-command-socket PATH</c>, the name uWSGI 2.1 uses): a UNIX stream socket,
 /// owner-only (0600) by default, one <see cref="ControlCommand"/> line per connection, one reply line.
-/// Commands are executed on the event loop; this class only reads, posts and writes.
+/// Commands are executed on the event loop; this class only reads, posts and writes. With a stats source, the
+/// line <c>stats</c> is answered with the stats document (one JSON line), so that <c>emperor ls</c> needs only
+/// this socket to find a running Emperor.
 /// </summary>
-internal sealed partial class CommandServer(string path, Func<ControlCommand, Task<string>> execute, ILogger logger) : IAsyncDisposable
+/// <param name="path">The socket path (or <c>@abstract</c> name).</param>
+/// <param name="execute">Runs a command on the loop.</param>
+/// <param name="logger">The Emperor's log.</param>
+/// <param name="stats">Takes a stats snapshot; null: <c>stats</c> is an unknown command.</param>
+/// <param name="replaceLive">
+/// Replace a socket another live process answers on (an explicit path: the user said so); false for the default
+/// place, where that fails with <see cref="SocketHeldException"/> and a stale file is still replaced.
+/// </param>
+internal sealed partial class CommandServer(
+    string path, Func<ControlCommand, Task<string>> execute, ILogger logger, Func<Task<EmperorStats>>? stats = null, bool replaceLive = true) : IAsyncDisposable
 {
+    /// <summary>The request line that asks for the stats document.</summary>
+    public const string StatsRequest = "stats";
+
+    private readonly bool _isFile = ServiceSocket.IsUnixPath(path);
     private readonly CancellationTokenSource _stop = new();
     private Socket? _listener;
     private Task? _accepting;
@@ -21,10 +38,13 @@ internal sealed partial class CommandServer(string path, Func<ControlCommand, Ta
     {
         try
         {
-            _listener = ServiceSocket.Listen(path, 16);
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            _listener = ServiceSocket.Listen(path, 16, replaceLive);
+            if (_isFile)
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
         }
-        catch (Exception e) when (e is SocketException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is SocketException or IOException or UnauthorizedAccessException && e is not SocketHeldException)
         {
             throw new IOException($"cannot create the command socket {path}: {e.Message}", e);
         }
@@ -45,6 +65,11 @@ internal sealed partial class CommandServer(string path, Func<ControlCommand, Ta
             if (line is null)
             {
                 reply = "error the request is not one line of at most 4096 bytes";
+            }
+            else if (stats is not null && line.TrimEnd('\r') == StatsRequest)
+            {
+                var snapshot = await stats().WaitAsync(timeout.Token);
+                reply = Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(snapshot, StatsJsonContext.Default.EmperorStats));
             }
             else if (!ControlCommand.TryParse(line, out var command, out var error))
             {
@@ -109,7 +134,7 @@ internal sealed partial class CommandServer(string path, Func<ControlCommand, Ta
             await _accepting;
         }
 
-        if (File.Exists(path))
+        if (_isFile && _listener is not null && File.Exists(path))
         {
             File.Delete(path);
         }

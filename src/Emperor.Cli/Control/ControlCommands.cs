@@ -2,14 +2,18 @@ using System.CommandLine;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Emperor.Core.Config.Options;
+using Emperor.Hosting.Net;
 using Spectre.Console;
 
 namespace Emperor.Cli.Control;
 
 /// <summary>
 /// <c>emperor ls | stats | reload | stop | start | pardon | rescan</c>: talk to a running Emperor through its
-/// stats socket (<c>--stats</c>, default <c>$EMPEROR_STATS</c>) and command socket (<c>--socket</c>, default
-/// <c>$EMPEROR_COMMAND_SOCKET</c>). Failures are one line on stderr and a non-zero exit.
+/// command socket — <c>--socket PATH</c> or <c>$EMPEROR_COMMAND_SOCKET</c>, else found at the default place
+/// (<see cref="CommandSocketPlace"/>; <c>--id NAME</c> or <c>$EMPEROR_ID</c> picks one of several) — or, for
+/// <c>ls</c> and <c>stats</c>, a stats address (<c>--stats</c>, <c>$EMPEROR_STATS</c>). Failures are one line on
+/// stderr and a non-zero exit.
 /// </summary>
 internal static class ControlCommands
 {
@@ -29,6 +33,11 @@ internal static class ControlCommands
             Description = "The Emperor's command socket (--emperor-command-socket)",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("EMPEROR_COMMAND_SOCKET") ?? string.Empty,
         };
+        var idOption = new Option<string>("--id")
+        {
+            Description = "Which Emperor, by its --emperor-id NAME (when several run here)",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("EMPEROR_ID") ?? string.Empty,
+        };
         var jsonOption = new Option<bool>("--json") { Description = "Print JSON for scripts instead of a table" };
         var allOption = new Option<bool>("--all") { Description = "Reload every vassal" };
 
@@ -36,13 +45,17 @@ internal static class ControlCommands
 
         var ls = new Command("ls", "List the vassals: state, pid, uptime, loyalty, restarts, last exit, status, source");
         ls.Options.Add(statsOption);
+        ls.Options.Add(socketOption);
+        ls.Options.Add(idOption);
         ls.Options.Add(jsonOption);
-        ls.SetAction(r => Ls(r.GetValue(statsOption)!, r.GetValue(jsonOption)));
+        ls.SetAction(r => Ls(new Target(r.GetValue(statsOption)!, r.GetValue(socketOption)!, r.GetValue(idOption)!), r.GetValue(jsonOption)));
         root.Subcommands.Add(ls);
 
         var stats = new Command("stats", "Print the stats document, pretty");
         stats.Options.Add(statsOption);
-        stats.SetAction(r => Stats(r.GetValue(statsOption)!));
+        stats.Options.Add(socketOption);
+        stats.Options.Add(idOption);
+        stats.SetAction(r => Stats(new Target(r.GetValue(statsOption)!, r.GetValue(socketOption)!, r.GetValue(idOption)!)));
         root.Subcommands.Add(stats);
 
         var reloadName = new Argument<string?>("name") { Arity = ArgumentArity.ZeroOrOne, Description = "The vassal to reload" };
@@ -50,6 +63,7 @@ internal static class ControlCommands
         reload.Arguments.Add(reloadName);
         reload.Options.Add(allOption);
         reload.Options.Add(socketOption);
+        reload.Options.Add(idOption);
         reload.SetAction(r =>
         {
             var name = r.GetValue(reloadName);
@@ -59,7 +73,7 @@ internal static class ControlCommands
                 return Fail("reload needs a vassal name or --all (not both)");
             }
 
-            return Send(r.GetValue(socketOption)!, all ? "reload-all" : "reload " + name);
+            return Send(new Target(string.Empty, r.GetValue(socketOption)!, r.GetValue(idOption)!), all ? "reload-all" : "reload " + name);
         });
         root.Subcommands.Add(reload);
 
@@ -69,7 +83,8 @@ internal static class ControlCommands
             var command = new Command(verb, help);
             command.Arguments.Add(nameArgument);
             command.Options.Add(socketOption);
-            command.SetAction(r => Send(r.GetValue(socketOption)!, verb + " " + r.GetValue(nameArgument)));
+            command.Options.Add(idOption);
+            command.SetAction(r => Send(new Target(string.Empty, r.GetValue(socketOption)!, r.GetValue(idOption)!), verb + " " + r.GetValue(nameArgument)));
             root.Subcommands.Add(command);
         }
 
@@ -77,16 +92,17 @@ internal static class ControlCommands
         {
             var command = new Command(verb, help);
             command.Options.Add(socketOption);
-            command.SetAction(r => Send(r.GetValue(socketOption)!, verb));
+            command.Options.Add(idOption);
+            command.SetAction(r => Send(new Target(string.Empty, r.GetValue(socketOption)!, r.GetValue(idOption)!), verb));
             root.Subcommands.Add(command);
         }
 
         return root.Parse(args).Invoke();
     }
 
-    private static int Ls(string address, bool json)
+    private static int Ls(Target target, bool json)
     {
-        if (!TryFetch(address, out var doc))
+        if (!TryFetch(target, out var doc))
         {
             return 1;
         }
@@ -128,9 +144,9 @@ internal static class ControlCommands
         }
     }
 
-    private static int Stats(string address)
+    private static int Stats(Target target)
     {
-        if (!TryFetch(address, out var doc))
+        if (!TryFetch(target, out var doc))
         {
             return 1;
         }
@@ -146,24 +162,50 @@ internal static class ControlCommands
         }
     }
 
-    private static bool TryFetch(string address, out JsonDocument doc)
+    /// <summary>
+    /// The stats document: from the stats address when one is given, else from the command socket (its
+    /// <c>stats</c> request), found as <see cref="Send"/> finds it.
+    /// </summary>
+    private static bool TryFetch(Target target, out JsonDocument doc)
     {
         doc = null!;
-        if (address.Length == 0)
-        {
-            Fail("no stats address: pass --stats ADDR (the Emperor's --emperor-stats) or set EMPEROR_STATS");
-            return false;
-        }
-
         string text;
-        try
+        string where;
+        if (target.Stats.Length > 0)
         {
-            text = EndpointClient.ExchangeAsync(address, null, s_timeout).GetAwaiter().GetResult();
+            where = target.Stats;
+            try
+            {
+                text = EndpointClient.ExchangeAsync(target.Stats, null, s_timeout).GetAwaiter().GetResult();
+            }
+            catch (Exception e) when (e is SocketException or OperationCanceledException or FormatException or IOException)
+            {
+                Fail($"cannot read stats from {target.Stats}: {Reason(e)} (is an Emperor running with --emperor-stats {target.Stats}?)");
+                return false;
+            }
         }
-        catch (Exception e) when (e is SocketException or OperationCanceledException or FormatException or IOException)
+        else
         {
-            Fail($"cannot read stats from {address}: {Reason(e)} (is an Emperor running with --emperor-stats {address}?)");
-            return false;
+            if (!TryLocate(target, out where))
+            {
+                return false;
+            }
+
+            try
+            {
+                text = EndpointClient.ExchangeAsync(where, "stats\n", s_timeout).GetAwaiter().GetResult();
+            }
+            catch (Exception e) when (e is SocketException or OperationCanceledException or FormatException or IOException)
+            {
+                Fail($"cannot reach the Emperor at {where}: {Reason(e)}");
+                return false;
+            }
+
+            if (text.StartsWith("error ", StringComparison.Ordinal))
+            {
+                Fail($"the Emperor at {where} does not serve stats on its command socket ({text.TrimEnd('\n')[6..]}): pass --stats ADDR (its --emperor-stats)");
+                return false;
+            }
         }
 
         try
@@ -173,16 +215,94 @@ internal static class ControlCommands
         }
         catch (JsonException e)
         {
-            Fail($"{address} did not answer with a stats document: {e.Message}");
+            Fail($"{where} did not answer with a stats document: {e.Message}");
             return false;
         }
     }
 
-    private static int Send(string path, string request)
+    /// <summary>
+    /// The command socket to use: the given one, else the default place — the Emperor named by --id, the unnamed
+    /// one, or the only named one that answers. Says what to pass when there is none or more than one.
+    /// </summary>
+    private static bool TryLocate(Target target, out string path)
     {
-        if (path.Length == 0)
+        path = target.Socket;
+        if (path.Length > 0)
         {
-            return Fail("no command socket: pass --socket PATH (the Emperor's --emperor-command-socket) or set EMPEROR_COMMAND_SOCKET");
+            return true;
+        }
+
+        var directory = CommandSocketPlace.Directory(Emperor.Unix.Interop.Sys.getuid() == 0);
+        if (directory is null)
+        {
+            Fail("no command socket: XDG_RUNTIME_DIR is not set, so there is no default place; pass --socket PATH (the Emperor's --emperor-command-socket)");
+            return false;
+        }
+
+        var live = DefaultSockets(directory).Where(s => Answers(s.Path)).ToList();
+        if (target.Id.Length > 0)
+        {
+            var named = Path.Combine(directory, CommandSocketPlace.FileName(target.Id));
+            path = named;
+            if (live.Any(s => s.Path == named))
+            {
+                return true;
+            }
+
+            Fail($"no running Emperor named \"{target.Id}\" (no answer on {named}){Running(live)}");
+            return false;
+        }
+
+        if (live.FirstOrDefault(s => s.Id.Length == 0) is { Path: not null } unnamed)
+        {
+            path = unnamed.Path;
+            return true;
+        }
+
+        if (live.Count == 1)
+        {
+            path = live[0].Path;
+            return true;
+        }
+
+        Fail(live.Count == 0
+            ? $"no running Emperor found: nothing answers at {Path.Combine(directory, CommandSocketPlace.FileName(null))} (start one, or pass --socket PATH or --stats ADDR)"
+            : $"several Emperors run here{Running(live)}: pick one with --id NAME");
+        return false;
+    }
+
+    private static string Running(List<(string Id, string Path)> live) =>
+        live.Count == 0 ? string.Empty : " (running: " + string.Join(", ", live.Select(s => s.Id.Length == 0 ? "the unnamed one" : s.Id)) + ")";
+
+    private static IEnumerable<(string Id, string Path)> DefaultSockets(string directory)
+    {
+        string[] files;
+        try
+        {
+            files = Directory.GetFiles(directory, CommandSocketPlace.Prefix + "*" + CommandSocketPlace.Suffix);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            yield break;
+        }
+
+        foreach (var file in files.Order(StringComparer.Ordinal))
+        {
+            if (CommandSocketPlace.IdOf(Path.GetFileName(file)) is { } id)
+            {
+                yield return (id, file);
+            }
+        }
+    }
+
+    private static bool Answers(string path) =>
+        ServiceAddress.TryParse(path, out var address, out _) && ServiceSocket.Answers(address);
+
+    private static int Send(Target target, string request)
+    {
+        if (!TryLocate(target, out var path))
+        {
+            return 1;
         }
 
         string reply;

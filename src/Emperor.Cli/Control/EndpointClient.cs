@@ -1,10 +1,12 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Emperor.Core.Config.Options;
+using Emperor.Hosting.Net;
 
 namespace Emperor.Cli.Control;
 
-/// <summary>Talks to a running Emperor's stats or command socket: TCP <c>host:port</c> or a UNIX path.</summary>
+/// <summary>Talks to a running Emperor's stats or command socket: TCP <c>host:port</c>, a UNIX path or <c>@abstract</c>.</summary>
 internal static class EndpointClient
 {
     public static async Task<string> ExchangeAsync(string address, string? request, TimeSpan timeout)
@@ -39,36 +41,25 @@ internal static class EndpointClient
         return text;
     }
 
-    private static async Task<Socket> ConnectAsync(string address, CancellationToken ct)
+    private static async Task<Socket> ConnectAsync(string text, CancellationToken ct)
     {
-        var colon = address.LastIndexOf(':');
-        if (colon < 0)
+        if (!ServiceAddress.TryParse(text, out var address, out var error))
         {
-            var unix = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            try
-            {
-                await unix.ConnectAsync(new UnixDomainSocketEndPoint(address), ct);
-                return unix;
-            }
-            catch
-            {
-                unix.Dispose();
-                throw;
-            }
+            throw new FormatException(error);
         }
 
-        var host = address[..colon].Trim('[', ']');
-        var port = int.Parse(address[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-        var ip = host.Length == 0 || host == "0.0.0.0" ? IPAddress.Loopback : IPAddress.Parse(host);
-        var tcp = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        var endPoint = address.Kind == ServiceAddressKind.Tcp ? new IPEndPoint(address.ConnectIp, address.Port) : ServiceSocket.EndPointOf(address);
+        var socket = address.Kind == ServiceAddressKind.Tcp
+            ? new Socket(address.ConnectIp.AddressFamily, SocketType.Stream, ProtocolType.Tcp)
+            : new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
-            await tcp.ConnectAsync(new IPEndPoint(ip, port), ct);
-            return tcp;
+            await socket.ConnectAsync(endPoint, ct);
+            return socket;
         }
         catch
         {
-            tcp.Dispose();
+            socket.Dispose();
             throw;
         }
     }

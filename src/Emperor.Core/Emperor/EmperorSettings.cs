@@ -1,3 +1,5 @@
+using Emperor.Core.Config.Options;
+
 namespace Emperor.Core.Emperor;
 
 /// <summary>The Emperor's own settings, with uWSGI's names and defaults (spec §1.1).</summary>
@@ -63,7 +65,10 @@ internal sealed record EmperorSettings
     /// <summary><c>--emperor-stats</c> / <c>--emperor-stats-server</c> address.</summary>
     public string? StatsAddress { get; init; }
 
-    /// <summary><c>--emperor-command-socket PATH</c>: the control socket (owner-only).</summary>
+    /// <summary>
+    /// <c>--emperor-command-socket PATH|none</c>: the control socket (owner-only). Null: the default place
+    /// (<see cref="EmperorOptionCatalog"/> describes it), resolved by the executable.
+    /// </summary>
     public string? CommandSocket { get; init; }
 
     /// <summary><c>--emperor-metrics ADDR</c>: Prometheus text at /metrics.</summary>
@@ -77,4 +82,7 @@ internal sealed record EmperorSettings
     /// status table and the session setting <c>emperor.host</c> its query can select rows by. Null: the host name.
     /// </summary>
     public string? PgHost { get; init; }
+
+    /// <summary><c>--emperor-id NAME</c> (ours): names this Emperor's default command socket (emperor-NAME.sock).</summary>
+    public string? EmperorId { get; init; }
 }

@@ -1,15 +1,19 @@
 using System.Globalization;
+using Emperor.Core.Config.Options;
 
 namespace Emperor.Core.Emperor;
 
 /// <summary>
 /// Reads <see cref="EmperorSettings"/> from an ordered option list (the command line and any config file
 /// the Emperor was started with, already expanded by the config language). Scalars: the last occurrence
-/// wins; lists accumulate (spec §12.5). Every bad value is reported, not just the first.
+/// wins; lists accumulate (spec §12.5). Every value of an option in <see cref="EmperorOptionCatalog"/> is checked
+/// by <see cref="OptionValueValidator"/> first, and every bad value is reported, not just the first.
 /// </summary>
 internal static class EmperorSettingsReader
 {
-    public static (EmperorSettings Settings, List<string> Errors) Read(IReadOnlyList<KeyValuePair<string, string>> options)
+    /// <param name="options">The options in order.</param>
+    /// <param name="directoryExists">Asked whether the directory of a UNIX socket path exists; null skips that check.</param>
+    public static (EmperorSettings Settings, List<string> Errors) Read(IReadOnlyList<KeyValuePair<string, string>> options, Func<string, bool>? directoryExists = null)
     {
         var errors = new List<string>();
         var s = new EmperorSettings();
@@ -23,10 +27,17 @@ internal static class EmperorSettingsReader
 
         foreach (var (key, value) in options)
         {
+            if (EmperorOptionCatalog.Find(key) is { Group: not EmperorOptionGroup.Vassal } spec
+                && OptionValueValidator.Check(spec, key, value, directoryExists) is { } error)
+            {
+                errors.Add(error);
+                continue;
+            }
+
             switch (key)
             {
                 case "emperor": sources.Add(value); break;
-                case "emperor-freq": s = s with { Frequency = Seconds(key, value, errors, s.Frequency, allowZero: false) }; break;
+                case "emperor-freq": s = s with { Frequency = Seconds(value) }; break;
                 case "binary-path": s = s with { BinaryPath = value }; break;
                 case "emperor-wrapper": s = s with { Wrapper = value }; break;
                 case "emperor-extra-extension" or "emperor-extra-ext": extra.Add(value); break;
@@ -38,20 +49,21 @@ internal static class EmperorSettingsReader
                 case "emperor-nofollow": s = s with { NoFollow = Bool(value) }; break;
                 case "emperor-tyrant": s = s with { Tyrant = Bool(value) }; break;
                 case "emperor-tyrant-nofollow": s = s with { TyrantNoFollow = Bool(value) }; break;
-                case "emperor-curse-tolerance": s = s with { CurseTolerance = Seconds(key, value, errors, s.CurseTolerance, allowZero: false) }; break;
-                case "reload-mercy": s = s with { ReloadMercy = Seconds(key, value, errors, s.ReloadMercy, allowZero: false) }; break;
+                case "emperor-curse-tolerance": s = s with { CurseTolerance = Seconds(value) }; break;
+                case "reload-mercy": s = s with { ReloadMercy = Seconds(value) }; break;
                 case "emperor-graceful-shutdown": s = s with { GracefulShutdown = Bool(value) }; break;
-                case "emperor-throttle": s = s with { Throttle = Millis(key, value, errors, s.Throttle) }; break;
-                case "emperor-max-throttle": s = s with { MaxThrottle = Millis(key, value, errors, s.MaxThrottle) }; break;
+                case "emperor-throttle": s = s with { Throttle = Millis(value) }; break;
+                case "emperor-max-throttle": s = s with { MaxThrottle = Millis(value) }; break;
                 case "emperor-no-blacklist": s = s with { NoBlacklist = Bool(value) }; break;
-                case "emperor-required-heartbeat": s = s with { RequiredHeartbeat = Seconds(key, value, errors, s.RequiredHeartbeat, allowZero: false) }; break;
-                case "emperor-loyal-after": s = s with { LoyalAfter = Seconds(key, value, errors, s.LoyalAfter, allowZero: true) }; break;
+                case "emperor-required-heartbeat": s = s with { RequiredHeartbeat = Seconds(value) }; break;
+                case "emperor-loyal-after": s = s with { LoyalAfter = Seconds(value) }; break;
                 case "emperor-pidfile": s = s with { PidFile = value }; break;
                 case "emperor-stats" or "emperor-stats-server": s = s with { StatsAddress = value }; break;
                 case "stats-http": s = s with { StatsHttp = Bool(value) }; break;
                 case "emperor-command-socket": s = s with { CommandSocket = value }; break;
                 case "emperor-metrics": s = s with { MetricsAddress = value }; break;
                 case "emperor-pg-host": s = s with { PgHost = value }; break;
+                case "emperor-id": s = s with { EmperorId = value }; break;
                 default: break;
             }
         }
@@ -75,25 +87,10 @@ internal static class EmperorSettingsReader
           || value.Equals("no", StringComparison.OrdinalIgnoreCase)
           || value == "0");
 
-    private static TimeSpan Seconds(string key, string value, List<string> errors, TimeSpan fallback, bool allowZero)
-    {
-        if (long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && (n > 0 || (allowZero && n == 0)))
-        {
-            return TimeSpan.FromSeconds(n);
-        }
+    // Both run after OptionValueValidator accepted the value: digits only, within the timers' range.
+    private static TimeSpan Seconds(string value) =>
+        TimeSpan.FromSeconds(long.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture));
 
-        errors.Add($"option --{key}: \"{value}\" is not a whole number of seconds greater than 0");
-        return fallback;
-    }
-
-    private static TimeSpan Millis(string key, string value, List<string> errors, TimeSpan fallback)
-    {
-        if (long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= 0)
-        {
-            return TimeSpan.FromMilliseconds(n);
-        }
-
-        errors.Add($"option --{key}: \"{value}\" is not a whole number of milliseconds (0 or more)");
-        return fallback;
-    }
+    private static TimeSpan Millis(string value) =>
+        TimeSpan.FromMilliseconds(long.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture));
 }

@@ -21,9 +21,29 @@ internal sealed class GlobMonitor(string pattern, string startupDirectory, IFile
 
     protected override IEnumerable<(string Directory, bool Recursive)> WatchRoots()
     {
+        var (root, recursive) = FixedRoot();
+        return Directory.Exists(root) ? [(root, recursive)] : [];
+    }
+
+    protected override string? MissingDirectory()
+    {
+        var (root, _) = FixedRoot();
+        return Directory.Exists(root) ? null : root;
+    }
+
+    /// <summary>The pattern's directory before its first wildcard, and whether a wildcard names a directory.</summary>
+    private (string Root, bool Recursive) FixedRoot()
+    {
         var full = Path.IsPathRooted(pattern) ? pattern : Path.Combine(startupDirectory, pattern);
         var parts = full.Split('/');
         var fixedParts = parts.TakeWhile(p => p.IndexOfAny(['*', '?', '[']) < 0).ToList();
+
+        // A pattern without wildcards names one file: its directory is what must exist.
+        if (fixedParts.Count == parts.Length)
+        {
+            fixedParts.RemoveAt(fixedParts.Count - 1);
+        }
+
         var root = string.Join('/', fixedParts);
         if (root.Length == 0)
         {
@@ -31,7 +51,6 @@ internal sealed class GlobMonitor(string pattern, string startupDirectory, IFile
         }
 
         // A wildcard in a directory component needs a recursive watch; in the last component it does not.
-        var recursive = fixedParts.Count < parts.Length - 1;
-        return Directory.Exists(root) ? [(root, recursive)] : [];
+        return (root, fixedParts.Count < parts.Length - 1);
     }
 }

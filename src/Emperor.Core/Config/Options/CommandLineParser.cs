@@ -58,8 +58,11 @@ internal static class CommandLineParser
             var matches = UwsgiOptionTable.Names.Where(n => n.StartsWith(name, StringComparison.Ordinal)).Take(5).ToList();
             if (name.Length == 0 || matches.Count == 0)
             {
-                diagnostics.Add(Error(i, ConfigMessages.UnrecognizedOption(arg)));
-                return i;
+                diagnostics.Add(Error(i, Unrecognized(arg)));
+
+                // uWSGI stops at the first getopt error. A mistyped option usually had a value after it: take it
+                // along, so that the value is not reported a second time as a config file that cannot be loaded.
+                return eq < 0 && i + 1 < args.Count && !args[i + 1].StartsWith('-') ? i + 1 : i;
             }
 
             if (matches.Count > 1)
@@ -141,6 +144,12 @@ internal static class CommandLineParser
 
         return i;
     }
+
+    /// <summary>uWSGI refuses an unknown option; the nearest known name turns a typo into a one-look fix.</summary>
+    private static string Unrecognized(string arg) =>
+        OptionSuggester.Suggest(arg) is { } near
+            ? $"unrecognized option '{arg}'; did you mean --{near}? (uWSGI exits with \"getopt_long() error\")"
+            : ConfigMessages.UnrecognizedOption(arg);
 
     private static ConfigDiagnostic Error(int index, string message) =>
         new(new ConfigLocation(Source, 1, index + 1), ConfigSeverity.Error, ConfigDiagnosticCode.CommandLine, message);

@@ -804,6 +804,7 @@ emperor-loyal-after r--
 emperor-command-socket r--
 emperor-metrics r--
 emperor-pg-host r--
+emperor-id r--
 """;
 
     private static readonly Lazy<(FrozenDictionary<string, UwsgiOptionInfo> ByName, FrozenDictionary<char, UwsgiOptionInfo> ByShort, string[] Names)> s_table = new(Build);

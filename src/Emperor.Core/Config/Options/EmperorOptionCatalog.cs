@@ -1,0 +1,190 @@
+using System.Collections.Frozen;
+
+namespace Emperor.Core.Config.Options;
+
+/// <summary>
+/// The one table of Emperor (and vassal-role) options that people read: <c>emperor --help</c>,
+/// <c>emperor help OPTION</c>, docs/emperor.1, shell completion and the check of every value before anything
+/// starts all come from here, so none of them can drift from the others. Names and argument shapes stay those
+/// of <see cref="UwsgiOptionTable"/> (the config language's table); a test holds the two together.
+/// </summary>
+internal static class EmperorOptionCatalog
+{
+    private static readonly Lazy<(EmperorOptionSpec[] All, FrozenDictionary<string, EmperorOptionSpec> ByName)> s_table = new(Build);
+
+    /// <summary>Every option, in help order.</summary>
+    public static IReadOnlyList<EmperorOptionSpec> All => s_table.Value.All;
+
+    /// <summary>The option named <paramref name="name"/> (or one of its aliases), or null.</summary>
+    public static EmperorOptionSpec? Find(string name) =>
+        s_table.Value.ByName.TryGetValue(name.TrimStart('-'), out var spec) ? spec : null;
+
+    /// <summary>The heading of a group in help text.</summary>
+    public static string Heading(EmperorOptionGroup group) => group switch
+    {
+        EmperorOptionGroup.Sources => "Sources (where vassal files come from)",
+        EmperorOptionGroup.Lifecycle => "Lifecycle (how vassals are started, reloaded and stopped)",
+        EmperorOptionGroup.Judgement => "Judgement (blacklist, throttle, heartbeat, loyalty)",
+        EmperorOptionGroup.Tyrant => "Tyrant (vassals run as the owners of their files)",
+        EmperorOptionGroup.StatsControl => "Stats and control",
+        EmperorOptionGroup.Logs => "Logs",
+        EmperorOptionGroup.Sockets => "Sockets",
+        EmperorOptionGroup.Routers => "Routers",
+        EmperorOptionGroup.Vassal => "Vassal role (emperor --ini FILE, and what a vassal file may say)",
+        _ => group.ToString(),
+    };
+
+    private static (EmperorOptionSpec[], FrozenDictionary<string, EmperorOptionSpec>) Build()
+    {
+        EmperorOptionSpec[] all =
+        [
+            // Sources
+            U("emperor", EmperorOptionGroup.Sources, OptionValueKind.Source, "SOURCE", null,
+                "where vassal files come from: a directory, a glob, glob://, dir:// or pg://CONNINFO[;QUERY]; repeatable",
+                "A directory is watched for vassal files (.ini, .xml, .yaml, .yml, .json, .js) with inotify and rescanned every --emperor-freq seconds. "
+                + "A pattern with *, ? or [ (or glob://PATTERN) is expanded by glob(3). pg://CONNINFO[;QUERY] reads vassals from PostgreSQL (docs/postgres.md). "
+                + "A source that does not exist yet is reported once and picked up when it appears. Give it several times for several sources.") with { Repeatable = true },
+            U("emperor-freq", EmperorOptionGroup.Sources, OptionValueKind.Seconds, "SECONDS", "3",
+                "rescan every source this often (inotify reacts at once; the rescan is the safety net)",
+                "The period of the full rescan of every source. Directories and globs are also watched with inotify, so a change is seen within milliseconds; "
+                + "the rescan catches what inotify cannot see (network file systems, overflowed queues)."),
+            U("emperor-extra-extension", EmperorOptionGroup.Sources, OptionValueKind.Text, "EXT", null,
+                "also treat files ending in EXT as vassals; repeatable",
+                "Files whose name ends in EXT are vassals too (run with --config). Alias: --emperor-extra-ext.", "emperor-extra-ext") with { Repeatable = true },
+            U("emperor-nofollow", EmperorOptionGroup.Sources, OptionValueKind.Flag, "", "off",
+                "do not follow symbolic links when checking a vassal file's modification time",
+                "A symlinked vassal is reloaded when the link itself changes, not when its target does."),
+            O("emperor-pg-host", EmperorOptionGroup.Sources, OptionValueKind.Name, "NAME", "the host name",
+                "this Emperor's name in a pg:// fleet (the host of its status rows, setting emperor.host)",
+                "With a pg:// source, the Emperor's rows in the status table are written under this name, and the session setting emperor.host is set to it so the query can select this host's vassals."),
+
+            // Lifecycle
+            U("binary-path", EmperorOptionGroup.Lifecycle, OptionValueKind.Path, "PATH", "this executable",
+                "the executable each vassal runs (e.g. /usr/bin/uwsgi); by default this binary's vassal role",
+                "Vassals are started as PATH [--inherit/--include/--set ...] --ini FILE. Without it they run this executable's own vassal role, which binds the declared sockets, drops privileges and execs the program."),
+            U("emperor-wrapper", EmperorOptionGroup.Lifecycle, OptionValueKind.Path, "PATH", null,
+                "run vassals through PATH (argv[0] and executable) instead of the binary path",
+                "The vassal's command line is unchanged but PATH is executed (a wrapper script that sets things up and execs the real binary)."),
+            U("vassals-inherit", EmperorOptionGroup.Lifecycle, OptionValueKind.Path, "FILE", null,
+                "every vassal also reads FILE (after its own config); repeatable",
+                "Passed to each vassal as --inherit FILE.") with { Repeatable = true },
+            U("vassals-include", EmperorOptionGroup.Lifecycle, OptionValueKind.Path, "FILE", null,
+                "every vassal also includes FILE (after its own config); repeatable",
+                "Passed to each vassal as --include FILE.") with { Repeatable = true },
+            U("vassals-inherit-before", EmperorOptionGroup.Lifecycle, OptionValueKind.Path, "FILE", null,
+                "every vassal reads FILE before its own config; repeatable",
+                "Passed to each vassal as --inherit FILE before --ini.") with { Repeatable = true },
+            U("vassals-include-before", EmperorOptionGroup.Lifecycle, OptionValueKind.Path, "FILE", null,
+                "every vassal includes FILE before its own config; repeatable",
+                "Passed to each vassal as --include FILE before --ini.") with { Repeatable = true },
+            U("vassal-set", EmperorOptionGroup.Lifecycle, OptionValueKind.Text, "KEY=VALUE", null,
+                "set KEY=VALUE in every vassal (--set); repeatable",
+                "Passed to each vassal as --set KEY=VALUE. Alias: --vassals-set.", "vassals-set") with { Repeatable = true },
+            U("emperor-curse-tolerance", EmperorOptionGroup.Lifecycle, OptionValueKind.Seconds, "SECONDS", "30",
+                "how long a stopped vassal may take to die before SIGKILL",
+                "After a vassal is told to stop (its file went away, or it is reloaded without the protocol), it gets this long before SIGKILL."),
+            U("reload-mercy", EmperorOptionGroup.Lifecycle, OptionValueKind.Seconds, "SECONDS", "30",
+                "Ragnarok's patience: how long vassals may take to stop when the Emperor stops",
+                "When the Emperor stops (SIGINT, SIGTERM, SIGQUIT), every vassal is told to stop; whatever is left after this long is killed."),
+            U("emperor-graceful-shutdown", EmperorOptionGroup.Lifecycle, OptionValueKind.Flag, "", "off",
+                "stop vassals with SIGTERM (graceful) instead of SIGINT during Ragnarok",
+                "uWSGI vassals treat SIGINT as brutal and SIGTERM as graceful; this flag makes Ragnarok graceful."),
+            U("emperor-pidfile", EmperorOptionGroup.Lifecycle, OptionValueKind.Path, "FILE", null,
+                "write the Emperor's pid to FILE",
+                "The file is written at start and removed at exit."),
+
+            // Judgement
+            U("emperor-throttle", EmperorOptionGroup.Judgement, OptionValueKind.Milliseconds, "MS", "1000",
+                "the step of the blacklist and of the spawn throttle; 0 disables the throttle",
+                "A vassal that dies before it became loyal waits this long before its next start, one step more for every further death. Spawns that come together are spread out by a level that grows by this step."),
+            U("emperor-max-throttle", EmperorOptionGroup.Judgement, OptionValueKind.Milliseconds, "MS", "180000",
+                "the cap of the blacklist's wait",
+                "However often a vassal dies, it never waits longer than this before its next start."),
+            U("emperor-no-blacklist", EmperorOptionGroup.Judgement, OptionValueKind.Flag, "", "off",
+                "never blacklist a vassal that dies early",
+                "A vassal that dies before it became loyal is respawned at once (the spawn throttle still applies)."),
+            U("emperor-required-heartbeat", EmperorOptionGroup.Judgement, OptionValueKind.Seconds, "SECONDS", "30",
+                "after its first heartbeat, a vassal silent this long is reloaded",
+                "A vassal that sent a heartbeat (byte 26 on the emperor link, or WATCHDOG=1) and then stays silent this long is considered hung and reloaded."),
+            O("emperor-loyal-after", EmperorOptionGroup.Judgement, OptionValueKind.SecondsOrZero, "SECONDS", "60",
+                "a vassal up this long counts as loyal even if it never says so; 0 disables",
+                "Loyal vassals leave the blacklist. Vassals that speak neither the emperor protocol nor sd_notify become loyal after this long."),
+
+            // Tyrant
+            U("emperor-tyrant", EmperorOptionGroup.Tyrant, OptionValueKind.Flag, "", "off",
+                "run each vassal as the owner (uid and gid) of its file",
+                "Tyrant mode: the Emperor (root) drops each vassal to the owner of its config file. Files owned by root are refused."),
+            U("emperor-tyrant-nofollow", EmperorOptionGroup.Tyrant, OptionValueKind.Flag, "", "off",
+                "with --emperor-tyrant, take the owner of a symbolic link itself, not of its target",
+                "Lets an administrator link a user's file into the vassal directory without the user owning the link's target."),
+
+            // Stats and control
+            U("emperor-stats", EmperorOptionGroup.StatsControl, OptionValueKind.Address, "ADDR", null,
+                "serve the stats JSON on ADDR (host:port, [::1]:port, a UNIX path or @abstract)",
+                "Each connection gets one JSON document with uWSGI's keys plus each vassal's state, reason, restarts, last exit and sd_notify status. Alias: --emperor-stats-server.", "emperor-stats-server"),
+            U("stats-http", EmperorOptionGroup.StatsControl, OptionValueKind.Flag, "", "off",
+                "answer stats requests as HTTP",
+                "The stats socket reads one HTTP request and answers with an HTTP/1.0 response (for curl and browsers)."),
+            O("emperor-command-socket", EmperorOptionGroup.StatsControl, OptionValueKind.UnixSocket, "PATH|none", "/run/emperor/emperor.sock (root), $XDG_RUNTIME_DIR/emperor.sock",
+                "the control socket `emperor ls|stop|start|reload|...` talk to (mode 0600); none disables",
+                "A UNIX stream socket, owner-only, one command line per connection. By default it is opened at /run/emperor/emperor.sock for root and $XDG_RUNTIME_DIR/emperor.sock for others ($EMPEROR_RUNTIME_DIR overrides the directory; with --emperor-id NAME the file is emperor-NAME.sock), "
+                + "so that `emperor ls` finds a running Emperor without flags. When another live Emperor holds the default socket, this one says so and goes on without it; a stale socket file is replaced."),
+            O("emperor-id", EmperorOptionGroup.StatsControl, OptionValueKind.Name, "NAME", null,
+                "name this Emperor: its default command socket is emperor-NAME.sock, `emperor ls --id NAME` picks it",
+                "With several Emperors on one machine, each gets its own default command socket; the control commands pick one with --id NAME (or $EMPEROR_ID)."),
+            O("emperor-metrics", EmperorOptionGroup.StatsControl, OptionValueKind.Address, "ADDR", null,
+                "serve Prometheus metrics on ADDR at /metrics",
+                "Counters and gauges of vassals, spawns, deaths, blacklist and loop lag in the Prometheus text format."),
+
+            // Vassal role
+            U("ini", EmperorOptionGroup.Vassal, OptionValueKind.Path, "FILE[:SECTION]", null,
+                "run the vassal described by an INI file (also --xml, --yaml, --json)",
+                "The vassal role: the file is read by the uWSGI config language, the sockets it declares are bound, privileges dropped, and its program exec'd with the sockets passed as LISTEN_FDS."),
+            U("show-config", EmperorOptionGroup.Vassal, OptionValueKind.Flag, "", null,
+                "print the expanded config as uWSGI --show-config does, and exit",
+                "Byte for byte what uwsgi --show-config prints for the same files."),
+            U("socket", EmperorOptionGroup.Vassal, OptionValueKind.Address, "ADDR", null,
+                "bind ADDR and pass it to the program (LISTEN_FDS); repeatable (also http-socket, uwsgi-socket, shared-socket)",
+                "Each socket is bound before privileges are dropped and passed to the program the systemd way.") with { Repeatable = true },
+            U("listen", EmperorOptionGroup.Vassal, OptionValueKind.Number, "N", "100",
+                "the listen backlog of the vassal's sockets",
+                "The backlog passed to listen(2) for every socket the vassal binds."),
+            U("chmod-socket", EmperorOptionGroup.Vassal, OptionValueKind.Mode, "MODE", null,
+                "chmod the vassal's UNIX sockets (octal, or 666 when given without a value)",
+                "Applied to UNIX sockets after bind."),
+            U("chown-socket", EmperorOptionGroup.Vassal, OptionValueKind.Text, "USER[:GROUP]", null,
+                "chown the vassal's UNIX sockets",
+                "Applied to UNIX sockets after bind."),
+            U("uid", EmperorOptionGroup.Vassal, OptionValueKind.User, "USER", null,
+                "drop to this user before the program starts",
+                "A user name or numeric uid."),
+            U("gid", EmperorOptionGroup.Vassal, OptionValueKind.Group, "GROUP", null,
+                "drop to this group before the program starts",
+                "A group name or numeric gid."),
+            U("chdir", EmperorOptionGroup.Vassal, OptionValueKind.Path, "DIR", null,
+                "change to DIR before the program starts",
+                "Also --chdir2."),
+            U("env", EmperorOptionGroup.Vassal, OptionValueKind.Text, "NAME=VALUE", null,
+                "set an environment variable for the program; repeatable",
+                "Also --unenv NAME to remove one.") with { Repeatable = true },
+        ];
+
+        var byName = new Dictionary<string, EmperorOptionSpec>(StringComparer.Ordinal);
+        foreach (var spec in all)
+        {
+            byName.Add(spec.Name, spec);
+            foreach (var alias in spec.Aliases)
+            {
+                byName.Add(alias, spec);
+            }
+        }
+
+        return (all, byName.ToFrozenDictionary(StringComparer.Ordinal));
+    }
+
+    private static EmperorOptionSpec U(string name, EmperorOptionGroup group, OptionValueKind kind, string metavar, string? defaultValue, string summary, string details, params string[] aliases) =>
+        new(name, group, kind, metavar, defaultValue, summary, details, Uwsgi: true, aliases);
+
+    private static EmperorOptionSpec O(string name, EmperorOptionGroup group, OptionValueKind kind, string metavar, string? defaultValue, string summary, string details, params string[] aliases) =>
+        new(name, group, kind, metavar, defaultValue, summary, details, Uwsgi: false, aliases);
+}

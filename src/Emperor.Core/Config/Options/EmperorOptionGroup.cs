@@ -1,0 +1,17 @@
+namespace Emperor.Core.Config.Options;
+
+/// <summary>The headings of <c>emperor --help</c>, in the order they are printed.</summary>
+internal enum EmperorOptionGroup
+{
+    Sources,
+    Lifecycle,
+    Judgement,
+    Tyrant,
+    StatsControl,
+    Logs,
+    Sockets,
+    Routers,
+
+    /// <summary>Options of the vassal role (<c>emperor --ini FILE</c>), listed by <c>emperor help vassal</c>.</summary>
+    Vassal,
+}

@@ -1,0 +1,8 @@
+namespace Emperor.Core.Config.Options;
+
+internal enum ServiceAddressKind
+{
+    Tcp,
+    UnixPath,
+    UnixAbstract,
+}
