@@ -32,6 +32,7 @@ internal static partial class EmperorRole
             return 1;
         }
 
+        InheritedFds.MarkCloseOnExec(); // vassals get exactly the fds the spawner lists
         var self = Environment.ProcessPath ?? "/proc/self/exe";
         var startup = Directory.GetCurrentDirectory();
         var monitors = new List<IImperialMonitor>();
