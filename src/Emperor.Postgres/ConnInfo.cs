@@ -75,7 +75,24 @@ internal static class ConnInfo
         var builder = new NpgsqlConnectionStringBuilder { Timeout = DefaultConnectTimeoutSeconds };
         foreach (var (key, value) in values)
         {
-            error = Apply(builder, key, value, values);
+            // A NUL can arrive through a JSON/YAML escape or a URI's %00; the builder throws on it, libpq would
+            // cut the value there. Neither is what the user meant.
+            if (value.Contains('\0', StringComparison.Ordinal))
+            {
+                error = $"the value of {key} contains a NUL character";
+                return null;
+            }
+
+            try
+            {
+                error = Apply(builder, key, value, values);
+            }
+            catch (ArgumentException e)
+            {
+                // Npgsql validates some values itself; its refusal is a bad argument, not a crash of the monitor.
+                error = $"{key} \"{value}\" is not accepted: {e.Message}";
+            }
+
             if (error is not null)
             {
                 return null;

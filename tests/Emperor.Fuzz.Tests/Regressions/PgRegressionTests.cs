@@ -1,0 +1,20 @@
+using Emperor.Postgres;
+
+namespace Emperor.Fuzz.Tests.Regressions;
+
+/// <summary>Found by fuzzing the pg:// parsers (Corpus/pg-conninfo/crash-*, Corpus/pg-rows/crash-*).</summary>
+public sealed class PgRegressionTests
+{
+    [Theory]
+    [InlineData("postgres://\0")]
+    [InlineData("postgresql://db/fleet?application_name=a%00b")]
+    [InlineData("host='a\0b'")]
+    public void ConnInfo_NulInAValue_IsAnErrorNotAnException(string conninfo)
+    {
+        var source = PgSource.Parse("pg://" + conninfo, _ => null, "emperor", out var error);
+
+        Assert.Null(source);
+        Assert.NotNull(error);
+        Assert.Contains("NUL", error, StringComparison.Ordinal);
+    }
+}
