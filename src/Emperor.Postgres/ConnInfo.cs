@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Emperor.Core.Config;
 using Npgsql;
 
 namespace Emperor.Postgres;
@@ -48,6 +49,15 @@ internal static class ConnInfo
     /// and <paramref name="osUser"/> is the default user name.
     /// </summary>
     public static NpgsqlConnectionStringBuilder? Parse(string text, Func<string, string?> environment, string osUser, out string? error)
+    {
+        var builder = Read(text, environment, osUser, out error);
+
+        // Errors quote keys and values, which may hold line breaks: the one line a bad argument gets stays one.
+        error = error is null ? null : OneLineText.Escape(error);
+        return builder;
+    }
+
+    private static NpgsqlConnectionStringBuilder? Read(string text, Func<string, string?> environment, string osUser, out string? error)
     {
         var given = new List<KeyValuePair<string, string>>();
         error = text.StartsWith("postgresql://", StringComparison.Ordinal) || text.StartsWith("postgres://", StringComparison.Ordinal)

@@ -17,4 +17,15 @@ public sealed class PgRegressionTests
         Assert.NotNull(error);
         Assert.Contains("NUL", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ConnInfo_ErrorQuotingALineBreak_IsOneLine()
+    {
+        var source = PgSource.Parse("pg://postgres://?\r", _ => null, "emperor", out var error);
+
+        Assert.Null(source);
+        Assert.NotNull(error);
+        Assert.DoesNotContain('\r', error);
+        Assert.Contains("\\r", error, StringComparison.Ordinal);
+    }
 }
