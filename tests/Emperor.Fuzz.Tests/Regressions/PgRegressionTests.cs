@@ -1,3 +1,4 @@
+using System.Text;
 using Emperor.Postgres;
 
 namespace Emperor.Fuzz.Tests.Regressions;
@@ -27,5 +28,21 @@ public sealed class PgRegressionTests
         Assert.NotNull(error);
         Assert.DoesNotContain('\r', error);
         Assert.Contains("\\r", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SnapshotBuilder_TsWithLineBreak_IsReportedOnOneLine()
+    {
+        VassalRow[] rows =
+        [
+            new() { Number = 1, Name = Encoding.UTF8.GetBytes("a.ini"), Config = Encoding.UTF8.GetBytes("[uwsgi]\n"), ConfigSize = 8, Ts = "9\n99" },
+        ];
+
+        var result = SnapshotBuilder.Build(rows, 3, new SnapshotRules(false, []), null);
+
+        Assert.Empty(result.Entries!);
+        var problem = Assert.Single(result.Problems);
+        Assert.DoesNotContain('\n', problem.Message);
+        Assert.Contains("ts \"9\\n99\"", problem.Message, StringComparison.Ordinal);
     }
 }
