@@ -268,7 +268,10 @@ internal static class SnapshotBuilder
 
         if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
         {
-            ns = (at.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
+            // Nanoseconds since the epoch fit in a long from 1677 to 2262; a timestamp outside saturates, as a
+            // seconds value outside does above (a date in year 9999 overflowed here: found by fuzzing).
+            var ticks = at.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+            ns = ticks > long.MaxValue / 100 ? long.MaxValue : ticks < long.MinValue / 100 ? long.MinValue : ticks * 100;
             return true;
         }
 

@@ -45,4 +45,15 @@ public sealed class PgRegressionTests
         Assert.DoesNotContain('\n', problem.Message);
         Assert.Contains("ts \"9\\n99\"", problem.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("9999-12-31 23:59:59+00", long.MaxValue)]
+    [InlineData("2263-01-01", long.MaxValue)]
+    [InlineData("0001-01-01 00:00:00+00", long.MinValue)]
+    [InlineData("2262-04-11 00:00:00+00", 9_223_286_400_000_000_000)]
+    public void TryParseTs_TimestampOutsideTheNanosecondRange_Saturates(string ts, long expected)
+    {
+        Assert.True(SnapshotBuilder.TryParseTs(ts, out var ns));
+        Assert.Equal(expected, ns);
+    }
 }
