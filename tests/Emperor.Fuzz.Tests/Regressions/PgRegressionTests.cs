@@ -56,4 +56,27 @@ public sealed class PgRegressionTests
         Assert.True(SnapshotBuilder.TryParseTs(ts, out var ns));
         Assert.Equal(expected, ns);
     }
+
+    [Fact]
+    public void SnapshotBuilder_DuplicatesDifferingOnlyInUidAndGid_PickTheSameRowInAnyOrder()
+    {
+        VassalRow Row(int number, string uid, string gid) => new()
+        {
+            Number = number,
+            Name = Encoding.UTF8.GetBytes("a.ini"),
+            Config = Encoding.UTF8.GetBytes("[uwsgi]\n"),
+            ConfigSize = 8,
+            Ts = "1700000000",
+            Uid = uid,
+            Gid = gid,
+        };
+        VassalRow[] rows = [Row(1, "1001", "1001"), Row(2, "1000", "1002")];
+        var rules = new SnapshotRules(false, []);
+
+        var forward = SnapshotBuilder.Build(rows, 5, rules, null).Entries!["a.ini"];
+        var reversed = SnapshotBuilder.Build([rows[1], rows[0]], 5, rules, null).Entries!["a.ini"];
+
+        Assert.Equal(forward, reversed);
+        Assert.Equal((1000, 1002), (forward.Uid, forward.Gid));
+    }
 }
