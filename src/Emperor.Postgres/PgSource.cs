@@ -48,6 +48,9 @@ internal sealed partial record PgSource(string Argument, NpgsqlConnectionStringB
     [GeneratedRegex(@"(?<key>(?:^|[\s?&])password\s*=\s*)(?:'(?:[^'\\]|\\.)*'?|[^\s&]*)")]
     private static partial Regex KeywordPassword();
 
-    [GeneratedRegex(@"(?<head>^postgres(?:ql)?://[^:@/]*:)[^@/]*@")]
+    // As ConnInfo reads a URI: the authority ends at the first '/' or '?', the user part at its last '@', the
+    // password starts after the user part's first ':'. (A user name holding '@' left the password unmasked:
+    // found by fuzzing.)
+    [GeneratedRegex(@"(?<head>^postgres(?:ql)?://[^:/?]*:)[^/?]*@")]
     private static partial Regex UriPassword();
 }

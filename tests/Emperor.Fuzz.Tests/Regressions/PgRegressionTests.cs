@@ -79,4 +79,16 @@ public sealed class PgRegressionTests
         Assert.Equal(forward, reversed);
         Assert.Equal((1000, 1002), (forward.Uid, forward.Gid));
     }
+
+    [Theory]
+    [InlineData("pg://postgresql://@me:secret1@db/fleet", "pg://postgresql://@me:***@db/fleet")]
+    [InlineData("pg://postgresql://a:b@c:secret2@db:5432/fleet", "pg://postgresql://a:***@db:5432/fleet")]
+    [InlineData("pg://postgresql://me@db:5432/fleet?application_name=a:b@c", "pg://postgresql://me@db:5432/fleet?application_name=a:b@c")]
+    public void PgSource_UriPasswordAfterAnAtInTheUserName_IsMasked(string argument, string masked)
+    {
+        var source = PgSource.Parse(argument, _ => null, "emperor", out var error);
+
+        Assert.Null(error);
+        Assert.Equal(masked, source!.Argument);
+    }
 }
