@@ -50,10 +50,16 @@ switch (args[0])
         var failed = 0;
         foreach (var file in args.Skip(2))
         {
-            if (FuzzCampaign.Signature(target, File.ReadAllBytes(file)) is { } signature)
+            try
+            {
+                _ = target.Run(File.ReadAllBytes(file));
+            }
+#pragma warning disable CA1031 // Any exception is the finding to print.
+            catch (Exception e)
+#pragma warning restore CA1031
             {
                 failed++;
-                Console.WriteLine($"{file}: {signature}");
+                Console.WriteLine($"{Path.GetFileName(file)}: {FuzzCampaign.Signature(target, File.ReadAllBytes(file))}\n  {e.ToString().Replace("\n", "\n  ", StringComparison.Ordinal)}");
             }
         }
 
