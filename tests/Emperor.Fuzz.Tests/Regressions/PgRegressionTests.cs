@@ -91,4 +91,17 @@ public sealed class PgRegressionTests
         Assert.Null(error);
         Assert.Equal(masked, source!.Argument);
     }
+
+    [Theory]
+    [InlineData("pg://password=&secret3 host=db", "pg://password=*** host=db")]
+    [InlineData("pg://host=db password=a&b\\ c dbname=x", "pg://host=db password=*** dbname=x")]
+    [InlineData("pg://host=db password='a b' dbname=x", "pg://host=db password=*** dbname=x")]
+    [InlineData("pg://postgresql://u@db/x?password=a b&sslmode=require", "pg://postgresql://u@db/x?password=***&sslmode=require")]
+    public void PgSource_KeywordPasswordWithAmpersand_IsMaskedToTheEndOfTheValue(string argument, string masked)
+    {
+        var source = PgSource.Parse(argument, _ => null, "emperor", out var error);
+
+        Assert.Null(error);
+        Assert.Equal(masked, source!.Argument);
+    }
 }
