@@ -1,4 +1,5 @@
 using System.Globalization;
+using Emperor.Core.Config;
 using Npgsql;
 
 namespace Emperor.Postgres;
@@ -48,6 +49,15 @@ internal static partial class ConnInfo
     /// </summary>
     public static NpgsqlConnectionStringBuilder? Parse(string text, Func<string, string?> environment, string osUser, out string? error)
     {
+        var builder = Read(text, environment, osUser, out error);
+
+        // Errors quote keys and values, which may hold line breaks: the one line a bad argument gets stays one.
+        error = error is null ? null : OneLineText.Escape(error);
+        return builder;
+    }
+
+    private static NpgsqlConnectionStringBuilder? Read(string text, Func<string, string?> environment, string osUser, out string? error)
+    {
         var given = new List<KeyValuePair<string, string>>();
         error = text.StartsWith("postgresql://", StringComparison.Ordinal) || text.StartsWith("postgres://", StringComparison.Ordinal)
             ? ParseUri(text, given)
@@ -74,7 +84,24 @@ internal static partial class ConnInfo
         var builder = new NpgsqlConnectionStringBuilder { Timeout = DefaultConnectTimeoutSeconds };
         foreach (var (key, value) in values)
         {
-            error = Apply(builder, key, value, values);
+            // A NUL can arrive through a JSON/YAML escape or a URI's %00; the builder throws on it, libpq would
+            // cut the value there. Neither is what the user meant.
+            if (value.Contains('\0', StringComparison.Ordinal))
+            {
+                error = $"the value of {key} contains a NUL character";
+                return null;
+            }
+
+            try
+            {
+                error = Apply(builder, key, value, values);
+            }
+            catch (ArgumentException e)
+            {
+                // Npgsql validates some values itself; its refusal is a bad argument, not a crash of the monitor.
+                error = $"{key} \"{value}\" is not accepted: {e.Message}";
+            }
+
             if (error is not null)
             {
                 return null;

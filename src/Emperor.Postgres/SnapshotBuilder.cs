@@ -17,7 +17,8 @@ namespace Emperor.Postgres;
 /// good config) instead of stopping the vassal: an UPDATE that breaks a config must not take a service down.
 /// Deleting the row still stops it.</item>
 /// <item>Several rows with one name (e.g. <c>WHERE host IN (me, '*')</c>): the newest ts wins, ties broken by the
-/// config text, so the choice does not depend on the order PostgreSQL returns rows in (uWSGI's does, and flaps).</item>
+/// config text, then uid and gid, so the choice does not depend on the order PostgreSQL returns rows in (uWSGI's
+/// does, and flaps).</item>
 /// <item>The on-demand socket column is read and ignored (not supported here), with a notice.</item>
 /// <item>A result with fewer than 3 columns, or fewer than 5 in tyrant mode, is a broken query, not an empty fleet:
 /// the entries are null so that nothing is stopped (uWSGI skips every row and so stops every vassal).</item>
@@ -112,6 +113,8 @@ internal static class SnapshotBuilder
             var chosen = list
                 .OrderByDescending(c => c.Entry.ModifiedNs)
                 .ThenBy(c => c.Entry.InlineConfig, StringComparer.Ordinal)
+                .ThenBy(c => c.Entry.Uid)
+                .ThenBy(c => c.Entry.Gid)
                 .First();
             entries[name] = chosen.Entry;
             if (list.Count > 1)
@@ -268,7 +271,10 @@ internal static class SnapshotBuilder
 
         if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
         {
-            ns = (at.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
+            // Nanoseconds since the epoch fit in a long from 1677 to 2262; a timestamp outside saturates, as a
+            // seconds value outside does above (a date in year 9999 overflowed here: found by fuzzing).
+            var ticks = at.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+            ns = ticks > long.MaxValue / 100 ? long.MaxValue : ticks < long.MinValue / 100 ? long.MinValue : ticks * 100;
             return true;
         }
 

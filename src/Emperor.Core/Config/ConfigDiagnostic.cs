@@ -7,6 +7,12 @@ namespace Emperor.Core.Config;
 /// <param name="Message">A sentence that says what is wrong and how to fix it (see <see cref="ConfigMessages"/>).</param>
 internal sealed record ConfigDiagnostic(ConfigLocation Location, ConfigSeverity Severity, ConfigDiagnosticCode Code, string Message)
 {
+    /// <summary>
+    /// The message as one line: messages quote what the user wrote (a section header, an option, a parser's view
+    /// of a token), which may hold CR, LF or other control characters (see <see cref="OneLineText"/>).
+    /// </summary>
+    public string Message { get; init => field = OneLineText.Escape(value); } = OneLineText.Escape(Message);
+
     /// <summary>Formats as <c>FILE:LINE:COL: error|warning: message</c>, the shape compilers use.</summary>
     public override string ToString() =>
         $"{Location}: {(Severity == ConfigSeverity.Error ? "error" : "warning")}: {Message}";

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace Emperor.Core.Config.Expansion;
 
@@ -30,8 +31,11 @@ internal static class PlaceholderPipeline
             return lookup(expression);
         }
 
+        // Operands in a row concatenate; they are collected in a builder, not by string +, which made a long
+        // pipeline quadratic (found by fuzzing: a 50 KB value took seconds per substitution).
         var op = '\0';
-        string? current = null;
+        var current = new StringBuilder();
+        var hasCurrent = false;
         foreach (var token in expression.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
             string operand;
@@ -46,10 +50,10 @@ internal static class PlaceholderPipeline
             }
             else if (token is "++" or "--")
             {
-                if (current is not null)
+                if (hasCurrent)
                 {
-                    var n = CNumbers.StrToLL(current);
-                    current = Format(Arithmetic(n, token == "++" ? 1 : -1, '+', expression, notes));
+                    var n = CNumbers.StrToLL(current.ToString());
+                    Set(current, Format(Arithmetic(n, token == "++" ? 1 : -1, '+', expression, notes)));
                 }
 
                 op = '\0';
@@ -68,20 +72,23 @@ internal static class PlaceholderPipeline
 
             if (op == '\0')
             {
-                current = (current ?? string.Empty) + operand;
+                current.Append(operand);
             }
             else
             {
-                var a = current is null ? 0 : CNumbers.StrToLL(current);
+                var a = hasCurrent ? CNumbers.StrToLL(current.ToString()) : 0;
                 var b = CNumbers.StrToLL(operand);
-                current = Format(Arithmetic(a, b, op, expression, notes));
+                Set(current, Format(Arithmetic(a, b, op, expression, notes)));
             }
 
+            hasCurrent = true;
             op = '\0';
         }
 
-        return current;
+        return hasCurrent ? current.ToString() : null;
     }
+
+    private static void Set(StringBuilder sb, string value) => sb.Clear().Append(value);
 
     private static long Arithmetic(long a, long b, char op, string expression, Action<Note, string>? notes)
     {
