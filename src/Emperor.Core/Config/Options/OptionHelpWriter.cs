@@ -125,14 +125,17 @@ internal static class OptionHelpWriter
     }
 
     /// <summary>Breaks prose into lines of at most <paramref name="width"/> characters at spaces.</summary>
-    public static IEnumerable<string> Wrap(string prose, int width)
+    /// <remarks>A list, not an iterator: a compiler-generated iterator reads <c>Environment.CurrentManagedThreadId</c>,
+    /// which Core's architecture test (rightly) refuses.</remarks>
+    public static List<string> Wrap(string prose, int width)
     {
+        var lines = new List<string>();
         var line = new StringBuilder();
         foreach (var word in prose.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
             if (line.Length > 0 && line.Length + 1 + word.Length > width)
             {
-                yield return line.ToString();
+                lines.Add(line.ToString());
                 line.Clear();
             }
 
@@ -146,7 +149,9 @@ internal static class OptionHelpWriter
 
         if (line.Length > 0)
         {
-            yield return line.ToString();
+            lines.Add(line.ToString());
         }
+
+        return lines;
     }
 }
