@@ -12,7 +12,7 @@ namespace Emperor.Router;
 /// </summary>
 internal sealed class SubscriptionServer(string address, SubscriptionTable table, ILogger logger, TimeProvider clock) : IDisposable
 {
-    private static readonly TimeSpan LogEvery = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan s_logEvery = TimeSpan.FromMinutes(1);
     private readonly Dictionary<string, DateTimeOffset> _lastLogged = new(StringComparer.Ordinal);
     private Socket? _socket;
     private long _bad;
@@ -80,7 +80,7 @@ internal sealed class SubscriptionServer(string address, SubscriptionTable table
     private void LogBad(string source, string error)
     {
         var now = clock.GetUtcNow();
-        if (_lastLogged.TryGetValue(source, out var last) && now - last < LogEvery)
+        if (_lastLogged.TryGetValue(source, out var last) && now - last < s_logEvery)
         {
             return;
         }
