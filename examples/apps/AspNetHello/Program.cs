@@ -1,4 +1,5 @@
 using System.Globalization;
+using Emperor.Client;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 
@@ -6,6 +7,11 @@ var builder = WebApplication.CreateSlimBuilder(args);
 // the port (below 1024, while it was still root) and then dropped to an unprivileged user.
 builder.WebHost.ConfigureKestrel(options => options.UseSystemd());
 builder.Logging.ClearProviders();
+
+// READY=1 once Kestrel serves, WATCHDOG=1 at half WATCHDOG_USEC, STOPPING=1 on SIGTERM, then the host drains
+// in-flight requests (up to ShutdownTimeout) before exiting, so an overlap reload fails no request.
+builder.Services.AddEmperor();
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
 var app = builder.Build();
 app.MapGet("/", () => string.Create(
