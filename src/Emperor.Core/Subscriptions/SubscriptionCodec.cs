@@ -18,7 +18,7 @@ internal static class SubscriptionCodec
     public const int HeaderSize = 4;
     public const int MaxPacket = 4096;
 
-    private static readonly string[] NumberKeys = ["modifier1", "modifier2", "cores", "load", "weight"];
+    private static readonly string[] s_numberKeys = ["modifier1", "modifier2", "cores", "load", "weight"];
 
     /// <summary>Decodes one datagram; on failure returns null and a one-line reason in <paramref name="error"/>.</summary>
     public static SubscriptionPacket? Decode(ReadOnlySpan<byte> datagram, out string error)
@@ -53,7 +53,7 @@ internal static class SubscriptionCodec
 
         var command = datagram[3] == 0 ? SubscriptionCommand.Subscribe : SubscriptionCommand.Unsubscribe;
         string? key = null, address = null;
-        var numbers = new int[NumberKeys.Length];
+        var numbers = new int[s_numberKeys.Length];
         numbers[4] = 1;
         var extra = new List<KeyValuePair<string, string>>();
         while (!body.IsEmpty)
@@ -63,7 +63,7 @@ internal static class SubscriptionCodec
                 return null;
             }
 
-            var number = Array.IndexOf(NumberKeys, name);
+            var number = Array.IndexOf(s_numberKeys, name);
             if (name == "key")
             {
                 key = value;
