@@ -18,7 +18,7 @@ internal static class ConfigFrame
     public const byte ExtendedModifier2 = 1;
 
     /// <summary>The basic header.</summary>
-    public const int HeaderSize = 4;
+    public const int HeaderSize = UwsgiHeader.Length;
 
     /// <summary>The largest config a decoder accepts.</summary>
     public const int MaxConfig = 16 * 1024 * 1024;
@@ -30,17 +30,13 @@ internal static class ConfigFrame
         if (config.Length < Extended)
         {
             var frame = new byte[HeaderSize + config.Length];
-            frame[0] = Modifier1;
-            BinaryPrimitives.WriteUInt16LittleEndian(frame.AsSpan(1), (ushort)config.Length);
-            frame[3] = 0;
+            new UwsgiHeader(Modifier1, (ushort)config.Length, 0).Write(frame);
             config.CopyTo(frame.AsSpan(HeaderSize));
             return frame;
         }
 
         var big = new byte[HeaderSize + 4 + config.Length];
-        big[0] = Modifier1;
-        BinaryPrimitives.WriteUInt16LittleEndian(big.AsSpan(1), Extended);
-        big[3] = ExtendedModifier2;
+        new UwsgiHeader(Modifier1, Extended, ExtendedModifier2).Write(big);
         BinaryPrimitives.WriteUInt32LittleEndian(big.AsSpan(HeaderSize), (uint)config.Length);
         config.CopyTo(big.AsSpan(HeaderSize + 4));
         return big;
@@ -54,18 +50,18 @@ internal static class ConfigFrame
     {
         size = 0;
         extendedSizeFollows = false;
-        if (header.Length < HeaderSize)
+        if (!UwsgiHeader.TryRead(header, out var h))
         {
             return "the config frame header is truncated";
         }
 
-        if (header[0] != Modifier1)
+        if (h.Modifier1 != Modifier1)
         {
-            return $"the config link sent a frame with modifier1 {header[0]} (expected {Modifier1})";
+            return $"the config link sent a frame with modifier1 {h.Modifier1} (expected {Modifier1})";
         }
 
-        size = BinaryPrimitives.ReadUInt16LittleEndian(header[1..]);
-        extendedSizeFollows = size == Extended && header[3] == ExtendedModifier2;
+        size = h.Size;
+        extendedSizeFollows = size == Extended && h.Modifier2 == ExtendedModifier2;
         return null;
     }
 

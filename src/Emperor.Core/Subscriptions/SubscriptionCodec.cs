@@ -15,7 +15,7 @@ namespace Emperor.Core.Subscriptions;
 internal static class SubscriptionCodec
 {
     public const byte Modifier1 = 224;
-    public const int HeaderSize = 4;
+    public const int HeaderSize = Protocol.UwsgiHeader.Length;
     public const int MaxPacket = 4096;
 
     private static readonly string[] s_numberKeys = ["modifier1", "modifier2", "cores", "load", "weight"];
@@ -29,19 +29,19 @@ internal static class SubscriptionCodec
             return null;
         }
 
-        if (datagram.Length < HeaderSize)
+        if (!Protocol.UwsgiHeader.TryRead(datagram, out var header))
         {
             error = $"truncated header ({datagram.Length} bytes)";
             return null;
         }
 
-        if (datagram[0] != Modifier1)
+        if (header.Modifier1 != Modifier1)
         {
-            error = $"modifier1 {datagram[0]} is not a subscription ({Modifier1})";
+            error = $"modifier1 {header.Modifier1} is not a subscription ({Modifier1})";
             return null;
         }
 
-        int size = BinaryPrimitives.ReadUInt16LittleEndian(datagram[1..]);
+        int size = header.Size;
         var body = datagram[HeaderSize..];
         if (size != body.Length)
         {
@@ -51,7 +51,7 @@ internal static class SubscriptionCodec
             return null;
         }
 
-        var command = datagram[3] == 0 ? SubscriptionCommand.Subscribe : SubscriptionCommand.Unsubscribe;
+        var command = header.Modifier2 == 0 ? SubscriptionCommand.Subscribe : SubscriptionCommand.Unsubscribe;
         string? key = null, address = null;
         var numbers = new int[s_numberKeys.Length];
         numbers[4] = 1;
@@ -135,9 +135,7 @@ internal static class SubscriptionCodec
         }
 
         var frame = new byte[HeaderSize + size];
-        frame[0] = Modifier1;
-        BinaryPrimitives.WriteUInt16LittleEndian(frame.AsSpan(1), (ushort)size);
-        frame[3] = packet.Command == SubscriptionCommand.Subscribe ? (byte)0 : (byte)1;
+        new Protocol.UwsgiHeader(Modifier1, (ushort)size, packet.Command == SubscriptionCommand.Subscribe ? (byte)0 : (byte)1).Write(frame);
         var at = HeaderSize;
         foreach (var (name, value) in pairs)
         {
