@@ -266,6 +266,8 @@ public sealed class LoopTests
             ("reload-mercy", "10"));
         try
         {
+            // The first scan spawns one per loop turn: wait until both are launched.
+            await LoopHarness.EventuallyAsync(() => Task.FromResult(h.Launcher.Launches.Count), n => n == 2, "both vassals to be launched");
             var a = h.Launcher.Latest("a.ini")!;
             var b = h.Launcher.Latest("b.ini")!;
 
