@@ -55,6 +55,7 @@ internal static partial class EmperorRole
         var notify = new NotifyListener($"emperor/{Environment.ProcessId}/notify");
         using var guardian = Guardian.Start();
         using var reaper = new Reaper();
+        using var readiness = new Unix.Net.ReadinessWatcher();
         var host = new EmperorHost
         {
             Launcher = new VassalLauncher(self, reaper, guardian),
@@ -67,6 +68,11 @@ internal static partial class EmperorRole
             ParentLinkFd = ParentLinkFd(),
             SystemdNotifySocket = Environment.GetEnvironmentVariable("NOTIFY_SOCKET"),
             Preflight = ConfigFilePreflight.Check,
+            SocketBinder = Unix.Net.ListeningSockets.Instance,
+            ConfigReader = new VassalConfigReader(new SystemConfigHost(VersionInfo.Version)),
+            Readiness = readiness,
+            ReadFirstLine = Unix.Net.OnDemandNames.ReadFirstLine,
+            RunOnDemandExec = Unix.Net.OnDemandNames.RunExecAsync,
         };
 
         // This role hosts the command socket itself (with the stats request `emperor ls` uses); the service gets none.

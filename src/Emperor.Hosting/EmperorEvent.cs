@@ -41,4 +41,10 @@ internal abstract record EmperorEvent
     public sealed record LagProbe(long PostedAt) : EmperorEvent;
 
     public sealed record StatsRequest(TaskCompletionSource<Core.Stats.EmperorStats> Reply) : EmperorEvent;
+
+    /// <summary>A connection waits on the on-demand socket of a sleeping vassal.</summary>
+    public sealed record OnDemandWake(string Name) : EmperorEvent;
+
+    /// <summary>The on-demand socket name of a vassal, as <c>--emperor-on-demand-exec</c> answered (null: none).</summary>
+    public sealed record OnDemandResolved(string Name, string? Address) : EmperorEvent;
 }

@@ -37,4 +37,24 @@ internal sealed record EmperorHost
     /// Checks a vassal file before a spawn (null: may start; else why not). Null to check nothing (in-process tests).
     /// </summary>
     public Func<string, string?>? Preflight { get; init; }
+
+    /// <summary>
+    /// Binds the sockets the Emperor holds for the vassals it runs through its own vassal role (zero-downtime
+    /// restarts), with <see cref="ConfigReader"/>. Null (either one) to hold none: the vassal role binds them.
+    /// </summary>
+    public ISocketBinder? SocketBinder { get; init; }
+
+    /// <summary>Reads a vassal's config before its spawn, as its vassal role will (the sockets to hold).</summary>
+    public IVassalConfigReader? ConfigReader { get; init; }
+
+    /// <summary>Watches on-demand sockets for their first connection. Null: on-demand vassals run normally (one line).</summary>
+    public IReadinessWatcher? Readiness { get; init; }
+
+    /// <summary>The first line of a small file (<c>--emperor-on-demand-extension</c>), or null when absent or empty.</summary>
+    public Func<string, string?>? ReadFirstLine { get; init; }
+
+    /// <summary>
+    /// Runs <c>--emperor-on-demand-exec CMD NAME</c> off the loop and answers its first output line, or null.
+    /// </summary>
+    public Func<string, string, Task<string?>>? RunOnDemandExec { get; init; }
 }

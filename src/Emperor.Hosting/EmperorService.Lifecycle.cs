@@ -98,6 +98,8 @@ internal sealed partial class EmperorService
         }
 
         _records.Remove(record.Name);
+        _held?.Release(record.Name);
+        ReleaseOnDemand(record);
         _sources.Forget(record.Name);
         _blacklist.Drop(record.Name);
     }

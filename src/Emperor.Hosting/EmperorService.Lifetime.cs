@@ -96,6 +96,8 @@ internal sealed partial class EmperorService
             _thread.Join();
         }
 
+        _held?.Dispose();
+
         foreach (var m in _monitors)
         {
             m.Dispose();

@@ -69,4 +69,7 @@ internal sealed partial class EmperorService
 
     [LoggerMessage(EventId = 14, Level = LogLevel.Information, Message = "*** starting uWSGI sub-Emperor ***")]
     private static partial void LogSubEmperor(ILogger logger);
+
+    [LoggerMessage(EventId = 15, Level = LogLevel.Debug, Message = "[emperor] vassal {Vassal}: its sockets are not held by the Emperor ({Why}); its vassal role binds them")]
+    private static partial void LogSocketsNotHeld(ILogger logger, string vassal, string why);
 }

@@ -150,6 +150,12 @@ internal sealed partial class EmperorService
             case EmperorEvent.StatsRequest sr:
                 sr.Reply.TrySetResult(BuildStats());
                 break;
+            case EmperorEvent.OnDemandWake w:
+                OnDemandWake(w.Name);
+                break;
+            case EmperorEvent.OnDemandResolved r:
+                OnDemandResolved(r.Name, r.Address);
+                break;
         }
 
         if (_ragnarok && _records.Count == 0)

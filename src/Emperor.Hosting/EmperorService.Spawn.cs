@@ -1,3 +1,4 @@
+using Emperor.Core.Abstractions;
 using Emperor.Core.Vassals;
 
 namespace Emperor.Hosting;
@@ -29,6 +30,12 @@ internal sealed partial class EmperorService
             return;
         }
 
+        PassedSocket? onDemand = null;
+        if (_settings.OnDemand && !PrepareOnDemand(record, out onDemand))
+        {
+            return;
+        }
+
         var credentials = _tyrant.CredentialsFor(entry);
         if (credentials.Uid is { } uid && credentials.Gid is { } gid)
         {
@@ -36,6 +43,17 @@ internal sealed partial class EmperorService
         }
 
         var request = _requests.Build(record.Name, entry, _monitors[record.Monitor].WorkingDirectory, credentials);
+        if (onDemand is not null)
+        {
+            request = request with { OnDemand = onDemand };
+        }
+
+        if (!TryHoldSockets(record, ref request, out var bindError))
+        {
+            Apply(record, new VassalEvent.ConfigRefused(entry.Path ?? record.Name, bindError));
+            return;
+        }
+
         var result = _launcher.Launch(request, (pid, exit) => Post(new EmperorEvent.ProcessExited(pid, exit)));
         if (result.Process is not { } process)
         {
@@ -48,6 +66,51 @@ internal sealed partial class EmperorService
         _byPid[process.Pid] = record;
         Apply(record, new VassalEvent.Spawned(process.Pid));
         _ = LinkReader.RunAsync(record.Name, process, Post);
+    }
+
+    /// <summary>
+    /// For a vassal our own vassal role runs with the Emperor's privileges: binds (or keeps) the sockets its config
+    /// declares and passes them on, so a restart never closes them. Tyrant vassals bind their own (binding as root on
+    /// a user's behalf would hand them ports and paths they may not have), as do foreign binaries and configs the
+    /// Emperor cannot read safely. False only when a declared socket cannot be bound.
+    /// </summary>
+    private bool TryHoldSockets(VassalRecord record, ref LaunchRequest request, out string error)
+    {
+        error = string.Empty;
+        if (_held is null || _configReader is null)
+        {
+            return true;
+        }
+
+        if (request.Executable != _self || request.Uid is not null)
+        {
+            _held.Release(record.Name);
+            return true;
+        }
+
+        var options = _configReader.Read(request, out var why);
+        var (plan, errors) = options is null ? (null, null) : Core.VassalRole.VassalPlanner.Plan(options);
+        if (plan is null || errors is { Count: > 0 })
+        {
+            // The vassal role reports its own error; we hold nothing we cannot account for.
+            LogSocketsNotHeld(_logger, record.Name, why ?? errors![0]);
+            _held.Release(record.Name);
+            return true;
+        }
+
+        var socketOptions = new SocketOptions(plan.ListenBacklog, plan.ChmodSocket, plan.ChownSocket);
+        if (!_held.TryPrepare(record.Name, plan.Sockets, socketOptions, out var passed, out var bindError))
+        {
+            error = bindError ?? "cannot bind its sockets";
+            return false;
+        }
+
+        if (passed.Count > 0)
+        {
+            request = request with { Sockets = passed };
+        }
+
+        return true;
     }
 
     private void OnLinkByte(EmperorEvent.LinkByte b)

@@ -15,6 +15,7 @@ internal sealed partial class EmperorService
         VassalPhase.Stopping => "stopping",
         VassalPhase.Exiled => "exiled",
         VassalPhase.Held => "held",
+        VassalPhase.Sleeping => "on-demand",
         _ => "deleted",
     };
 
@@ -79,7 +80,7 @@ internal sealed partial class EmperorService
                 LastRun = r.LastRun,
                 Cursed = r.CursedAt,
                 Zerg = 0,
-                OnDemand = string.Empty,
+                OnDemand = r.OnDemandAddress ?? string.Empty,
                 Uid = r.Entry.Uid,
                 Gid = r.Entry.Gid,
                 Monitor = _monitors[r.Monitor].Argument,

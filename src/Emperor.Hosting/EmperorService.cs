@@ -57,6 +57,13 @@ internal sealed partial class EmperorService : IAsyncDisposable
     private readonly LaunchRequestBuilder _requests;
     private readonly Termination _termination;
     private readonly Func<string, string?>? _preflight;
+    private readonly HeldSockets? _held;
+    private readonly IVassalConfigReader? _configReader;
+    private readonly string _self;
+    private readonly IReadinessWatcher? _readiness;
+    private readonly ISocketBinder? _onDemandBinder;
+    private readonly Func<string, string?>? _readFirstLine;
+    private readonly Func<string, string, Task<string?>>? _runOnDemandExec;
     private readonly TaskCompletionSource<int> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly long _startedAt;
     private readonly (int Uid, int Gid) _identity;
@@ -98,6 +105,17 @@ internal sealed partial class EmperorService : IAsyncDisposable
         _requests = new LaunchRequestBuilder(settings, host.SelfExecutable, host.Environment, _notify?.Address);
         _termination = new Termination(_logger);
         _preflight = host.Preflight;
+        _self = host.SelfExecutable;
+        _readiness = host.Readiness;
+        _onDemandBinder = host.SocketBinder;
+        _readFirstLine = host.ReadFirstLine;
+        _runOnDemandExec = host.RunOnDemandExec;
+        if (host.SocketBinder is not null && host.ConfigReader is not null)
+        {
+            _held = new HeldSockets(host.SocketBinder);
+            _configReader = host.ConfigReader;
+        }
+
         _startedAt = _time.GetTimestamp();
     }
 

@@ -53,4 +53,17 @@ internal sealed class VassalRecord(string name, int monitor, SourceEntry entry, 
 
     /// <summary>The latest sd_notify STATUS= text.</summary>
     public string Status { get; set; } = string.Empty;
+
+    /// <summary>On demand: whether the socket name was looked for yet (once per record, as uWSGI does).</summary>
+    public bool OnDemandLookedUp { get; set; }
+
+    /// <summary>The on-demand socket address, or null when the vassal runs normally.</summary>
+    public string? OnDemandAddress { get; set; }
+
+    public IHeldSocket? OnDemandSocket { get; set; }
+
+    public IDisposable? OnDemandWatch { get; set; }
+
+    /// <summary>A connection woke the vassal: the next spawn launches it (with the socket) instead of waiting.</summary>
+    public bool OnDemandWoken { get; set; }
 }

@@ -60,7 +60,7 @@ internal static class VassalRoleRunner
 
         // Names are resolved now, outside any chroot, as uWSGI resolves them while parsing.
         var credentials = Credentials.Resolve(plan);
-        var sockets = BoundSockets.Bind(plan);
+        var sockets = BoundSockets.Bind(plan, HeldSocketVariables.Decode(Environment.GetEnvironmentVariable(HeldSocketVariables.Held)), OnDemandFd());
 
         if (plan.PrivilegedPatch is { } early)
         {
@@ -148,7 +148,7 @@ internal static class VassalRoleRunner
 
         var env = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
             .Select(e => new KeyValuePair<string, string>((string)e.Key, (string?)e.Value ?? string.Empty))
-            .Where(kv => kv.Key is not ("LISTEN_FDS" or "LISTEN_PID" or "LISTEN_FDNAMES"))
+            .Where(kv => kv.Key is not ("LISTEN_FDS" or "LISTEN_PID" or "LISTEN_FDNAMES" or HeldSocketVariables.Held or HeldSocketVariables.OnDemand))
             .ToList();
         FdLayout.Arrange(sockets.Select(s => s.Fd).ToList(), env);
         if (sockets.Count > 0)
@@ -161,6 +161,11 @@ internal static class VassalRoleRunner
         var errno = Exec.Execve(program, argv, env);
         throw new VassalFailure($"{patch.Option}: cannot execute {program}: {Sys.strerror(errno)}");
     }
+
+    private static int? OnDemandFd() =>
+        int.TryParse(Environment.GetEnvironmentVariable(HeldSocketVariables.OnDemand), NumberStyles.None, CultureInfo.InvariantCulture, out var fd) && fd > 2
+            ? fd
+            : null;
 
     private static string? ResolveOnPath(string program)
     {

@@ -10,6 +10,9 @@ namespace Emperor.Core.Abstractions;
 /// <param name="Uid">Tyrant uid to run as, or null to keep the Emperor's.</param>
 /// <param name="Gid">Tyrant gid to run as, or null.</param>
 /// <param name="InlineConfig">Config bytes to push over a config link (<c>UWSGI_EMPEROR_FD_CONFIG</c>), or null.</param>
+/// <param name="Sockets">Listening sockets the Emperor holds for this vassal (its vassal role uses them instead of binding).</param>
+/// <param name="OnDemand">The on-demand socket whose first connection started this vassal: fd 0 of a foreign (uWSGI)
+/// vassal, the first <c>LISTEN_FDS</c> socket of our vassal role.</param>
 internal sealed record LaunchRequest(
     string Executable,
     IReadOnlyList<string> Arguments,
@@ -17,4 +20,6 @@ internal sealed record LaunchRequest(
     IReadOnlyList<KeyValuePair<string, string>> Environment,
     int? Uid = null,
     int? Gid = null,
-    byte[]? InlineConfig = null);
+    byte[]? InlineConfig = null,
+    IReadOnlyList<PassedSocket>? Sockets = null,
+    PassedSocket? OnDemand = null);

@@ -85,4 +85,16 @@ internal sealed record EmperorSettings
 
     /// <summary><c>--emperor-id NAME</c> (ours): names this Emperor's default command socket (emperor-NAME.sock).</summary>
     public string? EmperorId { get; init; }
+
+    /// <summary><c>--emperor-on-demand-directory DIR</c>: on-demand sockets at DIR/NAME.socket (spec §13.2).</summary>
+    public string? OnDemandDirectory { get; init; }
+
+    /// <summary><c>--emperor-on-demand-extension EXT</c>: the on-demand socket is read from the file NAME+EXT.</summary>
+    public string? OnDemandExtension { get; init; }
+
+    /// <summary><c>--emperor-on-demand-exec CMD</c>: the on-demand socket is what CMD NAME prints.</summary>
+    public string? OnDemandExec { get; init; }
+
+    /// <summary>Whether any on-demand source is configured.</summary>
+    public bool OnDemand => OnDemandDirectory is not null || OnDemandExtension is not null || OnDemandExec is not null;
 }

@@ -64,6 +64,9 @@ internal static class EmperorSettingsReader
                 case "emperor-metrics": s = s with { MetricsAddress = value }; break;
                 case "emperor-pg-host": s = s with { PgHost = value }; break;
                 case "emperor-id": s = s with { EmperorId = value }; break;
+                case "emperor-on-demand-directory" or "emperor-on-demand-dir": s = s with { OnDemandDirectory = value }; break;
+                case "emperor-on-demand-extension" or "emperor-on-demand-ext": s = s with { OnDemandExtension = value }; break;
+                case "emperor-on-demand-exec": s = s with { OnDemandExec = value }; break;
                 default: break;
             }
         }

@@ -65,4 +65,10 @@ internal abstract record VassalEvent
 
     /// <summary>The shell refused to start the vassal's config as it is (binary, not UTF-8): wait for a change.</summary>
     public sealed record ConfigRefused(string Path, string Reason) : VassalEvent;
+
+    /// <summary>The on-demand socket is bound and watched: the vassal sleeps until its first connection.</summary>
+    public sealed record OnDemandArmed(string Address) : VassalEvent;
+
+    /// <summary>A connection is waiting on the on-demand socket of a sleeping vassal.</summary>
+    public sealed record Woken : VassalEvent;
 }

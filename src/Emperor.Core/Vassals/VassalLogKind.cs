@@ -17,4 +17,5 @@ internal enum VassalLogKind
     Accepting,
     Kill,
     SpawnFailed,
+    OnDemand,
 }

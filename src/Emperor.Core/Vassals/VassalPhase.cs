@@ -24,6 +24,12 @@ internal enum VassalPhase
     /// <summary>Stopped by an operator (<c>emperor stop NAME</c>): not respawned until <c>emperor start NAME</c>.</summary>
     Held,
 
+    /// <summary>
+    /// On demand: no process; the Emperor holds the vassal's on-demand socket and starts it at the first connection
+    /// (spec §13.2). A config change only records the change.
+    /// </summary>
+    Sleeping,
+
     /// <summary>The record is gone.</summary>
     Deleted,
 }

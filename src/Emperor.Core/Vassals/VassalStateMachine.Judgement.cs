@@ -143,6 +143,7 @@ internal static partial class VassalStateMachine
             case VassalPhase.New:
             case VassalPhase.Waiting:
             case VassalPhase.Exiled:
+            case VassalPhase.Sleeping:
                 fx.Add(new Log(VassalLogKind.Stop, $"vassal {s.Name} held by an operator"));
                 return s with { Phase = VassalPhase.Held, TimerGeneration = s.TimerGeneration + 1, Reason = "stopped by an operator" };
             default:

@@ -52,6 +52,8 @@ internal static partial class VassalStateMachine
             VassalEvent.NotifyNotReady => s with { Ready = false },
             VassalEvent.HeartbeatMissed h => OnHeartbeatMissed(s, h.Generation, policy, fx),
             VassalEvent.LoyaltyPeriodElapsed l => OnLoyaltyPeriod(s, l.Spawn, policy, blacklist, fx),
+            VassalEvent.OnDemandArmed a => OnDemandArmed(s, a.Address, fx),
+            VassalEvent.Woken => OnWoken(s, fx),
             _ => throw new ArgumentOutOfRangeException(nameof(e), e, "unknown vassal event"),
         };
         return (next, fx);
@@ -108,6 +110,28 @@ internal static partial class VassalStateMachine
 
         fx.Add(new Log(VassalLogKind.SpawnFailed, $"{e.Path}: not started: {e.Reason}; waiting for the file to change"));
         return s with { Phase = VassalPhase.Exiled, Pid = 0, TimerGeneration = s.TimerGeneration + 1, Reason = "not started: " + e.Reason };
+    }
+
+    private static VassalState OnDemandArmed(VassalState s, string address, List<VassalEffect> fx)
+    {
+        if (s.Phase != VassalPhase.New)
+        {
+            return s;
+        }
+
+        fx.Add(new Log(VassalLogKind.OnDemand, $"vassal {s.Name} is waiting for a connection on {address} (on demand)"));
+        return s with { Phase = VassalPhase.Sleeping, Pid = 0, TimerGeneration = s.TimerGeneration + 1, Reason = "on demand: waiting for a connection on " + address };
+    }
+
+    private static VassalState OnWoken(VassalState s, List<VassalEffect> fx)
+    {
+        if (s.Phase != VassalPhase.Sleeping)
+        {
+            return s;
+        }
+
+        fx.Add(new Spawn());
+        return s with { Phase = VassalPhase.New, Reason = "on demand: a connection arrived" };
     }
 
     private static VassalState OnConfigChanged(VassalState s, string why, VassalPolicy policy, List<VassalEffect> fx)

@@ -97,7 +97,13 @@ internal sealed class SystemConfigHost : IConfigHost
         return config.Length > maxBytes ? HostReadResult.TooLarge(config.Length) : HostReadResult.Ok(config);
     }
 
-    public HostReadResult RunCommand(string command, int maxBytes)
+    public HostReadResult RunCommand(string command, int maxBytes) => RunShell(command, [], maxBytes, _commandTimeout);
+
+    /// <summary>
+    /// <c>/bin/sh -c COMMAND sh ARGS…</c> with standard input closed: its output (at most <paramref name="maxBytes"/>)
+    /// and exit status, or a failure when it does not finish within <paramref name="timeout"/> (then it is killed).
+    /// </summary>
+    public static HostReadResult RunShell(string command, IReadOnlyList<string> args, int maxBytes, TimeSpan timeout)
     {
         var info = new ProcessStartInfo("/bin/sh")
         {
@@ -107,6 +113,14 @@ internal sealed class SystemConfigHost : IConfigHost
         };
         info.ArgumentList.Add("-c");
         info.ArgumentList.Add(command);
+        if (args.Count > 0)
+        {
+            info.ArgumentList.Add("sh");
+            foreach (var a in args)
+            {
+                info.ArgumentList.Add(a);
+            }
+        }
         Process process;
         try
         {
@@ -123,9 +137,9 @@ internal sealed class SystemConfigHost : IConfigHost
             {
                 process.StandardInput.Close();
                 var reading = Task.Run(() => ReadBounded(process.StandardOutput.BaseStream, maxBytes));
-                if (!reading.Wait(_commandTimeout) || !process.WaitForExit(_commandTimeout))
+                if (!reading.Wait(timeout) || !process.WaitForExit(timeout))
                 {
-                    return HostReadResult.Failed($"it did not finish within {_commandTimeout.TotalSeconds:0} s and was killed");
+                    return HostReadResult.Failed($"it did not finish within {timeout.TotalSeconds:0} s and was killed");
                 }
 
                 var output = reading.Result;

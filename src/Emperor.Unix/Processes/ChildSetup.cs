@@ -8,7 +8,7 @@ namespace Emperor.Unix.Processes;
 /// own executable with <see cref="ChildSetupSpec.VariableName"/> set; this runs first thing in Main and does
 /// what uWSGI does in the forked child (spec §3.2.1 step 5) before the vassal binary runs:
 /// PR_SET_PDEATHSIG (then a getppid() check for the race with the Emperor's death), its own session and
-/// process group, stdin from /dev/null, every fd but 0–2 and the link(s) close-on-exec, the tyrant
+/// process group, every fd but 0–2 and the link(s) close-on-exec, the tyrant
 /// gid/groups/uid (then PDEATHSIG again: a credential change clears it), and finally execve of the vassal
 /// binary — or, when the vassal binary is this executable, a plain return into the vassal role.
 /// </summary>
@@ -39,17 +39,9 @@ internal static class ChildSetup
             return 1; // the Emperor is already gone: so must we be
         }
 
+        // The spawner already gave us our own session and stdin (/dev/null, or the on-demand socket of a uWSGI
+        // vassal); setsid() here only matters when something else started this set-up step.
         Sys.setsid();
-        var devNull = Sys.open("/dev/null", Sys.O_RDWR, 0);
-        if (devNull >= 0)
-        {
-            Sys.dup2(devNull, 0);
-            if (devNull != 0)
-            {
-                Sys.close(devNull);
-            }
-        }
-
         Sys.close_range(3, uint.MaxValue, Sys.CLOSE_RANGE_CLOEXEC);
         foreach (var fd in spec.KeepFds)
         {

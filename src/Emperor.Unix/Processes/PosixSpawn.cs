@@ -7,7 +7,7 @@ namespace Emperor.Unix.Processes;
 /// <summary>
 /// Starts a program with posix_spawn(3): a new session (so the child leads its own process group from its first
 /// instruction), an empty signal mask, every signal at its default disposition (the runtime ignores SIGPIPE, and an
-/// ignored signal survives exec), stdin from /dev/null, the given cwd, and exactly the listed descriptors inherited
+/// ignored signal survives exec), stdin from /dev/null (or a given fd: an on-demand socket), the given cwd, and exactly the listed descriptors inherited
 /// (each <c>adddup2(fd, fd)</c> clears FD_CLOEXEC in the child only, so no other thread's spawn can inherit them).
 /// </summary>
 /// <remarks>
@@ -27,7 +27,8 @@ internal static class PosixSpawn
         IReadOnlyList<KeyValuePair<string, string>> environment,
         string workingDirectory,
         ReadOnlySpan<int> inherit,
-        out int errno)
+        out int errno,
+        int stdin = -1)
     {
         var strings = new List<nint>(argv.Count + environment.Count + 3);
         var fileActions = NativeMemory.AllocZeroed(Sys.SpawnStructBytes);
@@ -62,7 +63,9 @@ internal static class PosixSpawn
             Check(Sys.posix_spawnattr_setsigmask(attr, sigset));
             Check(Sys.posix_spawnattr_setsigdefault(attr, all));
             Check(Sys.posix_spawn_file_actions_init(fileActions));
-            Check(Sys.posix_spawn_file_actions_addopen(fileActions, 0, Utf8("/dev/null", strings), ORdonly, 0));
+            Check(stdin >= 0
+                ? Sys.posix_spawn_file_actions_adddup2(fileActions, stdin, 0)
+                : Sys.posix_spawn_file_actions_addopen(fileActions, 0, Utf8("/dev/null", strings), ORdonly, 0));
             Check(Sys.posix_spawn_file_actions_addchdir_np(fileActions, Utf8(workingDirectory, strings)));
             foreach (var fd in inherit)
             {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Emperor.Core.Abstractions;
 using Emperor.Core.Protocol;
+using Emperor.Core.VassalRole;
 using Emperor.Core.Vassals;
 using Emperor.Unix.Interop;
 
@@ -40,22 +41,28 @@ internal sealed class VassalLauncher(string selfExecutable, Reaper reaper, Guard
                 return new LaunchResult(null, error);
             }
 
-            int[] keep = configChild is null ? [childEnd.Fd] : [childEnd.Fd, configChild.Fd];
-            var env = new List<KeyValuePair<string, string>>(request.Environment.Count + 3);
+            var self = request.Executable == selfExecutable;
+            var keep = new List<int>(4) { childEnd.Fd };
+            if (configChild is not null)
+            {
+                keep.Add(configChild.Fd);
+            }
+
+            var env = new List<KeyValuePair<string, string>>(request.Environment.Count + 5);
             env.AddRange(request.Environment);
+            AddSockets(request, self, keep, env);
             env.Add(new("UWSGI_EMPEROR_FD", childEnd.Fd.ToString(CultureInfo.InvariantCulture)));
             if (configChild is not null)
             {
                 env.Add(new("UWSGI_EMPEROR_FD_CONFIG", configChild.Fd.ToString(CultureInfo.InvariantCulture)));
             }
 
-            var self = request.Executable == selfExecutable;
             var spec = new ChildSetupSpec(
                 _selfPid,
                 request.Arguments.Count > 0 ? request.Arguments[^1] : "?",
                 self ? null : request.Executable,
                 request.Arguments.Count > 0 ? request.Arguments[0] : request.Executable,
-                keep,
+                [.. keep],
                 request.Uid,
                 request.Gid,
                 request.Uid is { } uid ? Accounts.Accounts.TyrantGroups((uint)uid, (uint)(request.Gid ?? 0)) : []);
@@ -64,7 +71,8 @@ internal sealed class VassalLauncher(string selfExecutable, Reaper reaper, Guard
             // argv[0] of the set-up step is ours; the set-up puts the vassal's argv[0] back before it execs.
             var argv = new List<string>(request.Arguments.Count) { selfExecutable };
             argv.AddRange(request.Arguments.Skip(1));
-            var pid = PosixSpawn.Start(selfExecutable, argv, env, request.WorkingDirectory, keep, out var errno);
+            var stdin = !self && request.OnDemand is { } od ? od.Fd : -1; // uWSGI adopts a socket on fd 0 (spec §7.5)
+            var pid = PosixSpawn.Start(selfExecutable, argv, env, request.WorkingDirectory, CollectionsMarshal.AsSpan(keep), out var errno, stdin);
             if (pid == 0)
             {
                 return new LaunchResult(null, $"posix_spawn({selfExecutable}) failed: {Sys.strerror(errno)}");
@@ -99,6 +107,30 @@ internal sealed class VassalLauncher(string selfExecutable, Reaper reaper, Guard
             configChild?.Dispose();
             parentEnd.Dispose();
             configParent?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Held sockets and the on-demand socket: inherited at their own numbers (duplicates: the Emperor keeps its
+    /// copies) and named to our vassal role in <see cref="HeldSocketVariables"/>. A foreign vassal gets the on-demand
+    /// socket as fd 0 instead.
+    /// </summary>
+    private static void AddSockets(LaunchRequest request, bool self, List<int> keep, List<KeyValuePair<string, string>> env)
+    {
+        if (request.Sockets is { Count: > 0 } sockets)
+        {
+            foreach (var s in sockets)
+            {
+                keep.Add(s.Fd);
+            }
+
+            env.Add(new(HeldSocketVariables.Held, HeldSocketVariables.Encode(sockets)));
+        }
+
+        if (self && request.OnDemand is { } od)
+        {
+            keep.Add(od.Fd);
+            env.Add(new(HeldSocketVariables.OnDemand, od.Fd.ToString(CultureInfo.InvariantCulture)));
         }
     }
 

@@ -1,0 +1,14 @@
+using Emperor.Core.Config;
+
+namespace Emperor.Core.Abstractions;
+
+/// <summary>
+/// Reads a vassal's configuration the way its vassal role will (same arguments, working directory, environment
+/// and pushed config), so the Emperor can act on what the file declares before it starts the process (the sockets
+/// it holds). Never runs commands: a config that needs <c>exec://</c> to be read is not read by the Emperor.
+/// </summary>
+internal interface IVassalConfigReader
+{
+    /// <summary>The options, or null with the reason when the config cannot be read completely and safely.</summary>
+    IReadOnlyList<ConfigOption>? Read(LaunchRequest request, out string? why);
+}

@@ -1,0 +1,84 @@
+using Emperor.Core.Abstractions;
+using Emperor.Core.Config;
+
+namespace Emperor.Core.Emperor;
+
+/// <summary>
+/// The Emperor's reading of a vassal config, before the spawn: the same arguments, working directory, environment
+/// and pushed config the vassal role will see (<see cref="LaunchConfigHost"/>), through the machine's config host.
+/// A config whose reading would run a command (<c>exec://</c>) is not read: the Emperor may be root and the vassal
+/// not, and nothing the Emperor does on its behalf may run its commands. Pure given the host.
+/// </summary>
+internal sealed class VassalConfigReader(IConfigHost machine) : IVassalConfigReader
+{
+    public IReadOnlyList<ConfigOption>? Read(LaunchRequest request, out string? why)
+    {
+        var host = new LaunchConfigHost(machine, request);
+        var result = ConfigLoader.Load(request.Arguments.Skip(1).ToList(), host);
+        if (host.CommandRefused)
+        {
+            why = "its config runs a command (exec://) while it is read";
+            return null;
+        }
+
+        if (result.HasErrors)
+        {
+            why = result.Diagnostics.First(d => d.Severity == ConfigSeverity.Error).Message;
+            return null;
+        }
+
+        why = null;
+        return result.Options;
+    }
+
+    /// <summary>The machine as the vassal will see it: its cwd, its environment, its pushed config, no commands.</summary>
+    private sealed class LaunchConfigHost(IConfigHost machine, LaunchRequest request) : IConfigHost
+    {
+        private readonly string _cwd = request.WorkingDirectory.TrimEnd('/');
+
+        public bool CommandRefused { get; private set; }
+
+        public ConfigHostFacts Facts { get; } = machine.Facts with { Cwd = request.WorkingDirectory };
+
+        public IReadOnlyList<KeyValuePair<string, string>> Environment => request.Environment;
+
+        public HostReadResult ReadFile(string path, int maxBytes) => machine.ReadFile(Rooted(path), maxBytes);
+
+        public HostReadResult ReadPushedConfig(string name, int maxBytes) =>
+            request.InlineConfig is not { } inline ? HostReadResult.NotAvailable("no pushed config")
+            : inline.Length > maxBytes ? HostReadResult.TooLarge(inline.Length)
+            : HostReadResult.Ok(inline);
+
+        public HostReadResult RunCommand(string command, int maxBytes)
+        {
+            CommandRefused = true;
+            return HostReadResult.Failed("not run by the Emperor");
+        }
+
+        public bool IsReadable(string path) => machine.IsReadable(Rooted(path));
+
+        public bool IsRegularFile(string path) => machine.IsRegularFile(Rooted(path));
+
+        public bool IsDirectory(string path) => machine.IsDirectory(Rooted(path));
+
+        public bool IsSymbolicLink(string path) => machine.IsSymbolicLink(Rooted(path));
+
+        public string? GetRealPath(string path, out string? error) => machine.GetRealPath(Rooted(path), out error);
+
+        public ulong? GetInode(string path) => machine.GetInode(Rooted(path));
+
+        public IReadOnlyList<string>? Glob(string pattern)
+        {
+            if (pattern.StartsWith('/'))
+            {
+                return machine.Glob(pattern);
+            }
+
+            // glob(3) of a relative pattern answers relative names: strip the directory we added.
+            var prefix = _cwd + "/";
+            return machine.Glob(prefix + pattern)?.Select(m => m.StartsWith(prefix, StringComparison.Ordinal) ? m[prefix.Length..] : m).ToList();
+        }
+
+        private string Rooted(string path) => path.Length == 0 || path[0] == '/' ? path : _cwd + "/" + path;
+    }
+}
