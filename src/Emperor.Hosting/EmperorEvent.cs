@@ -47,4 +47,13 @@ internal abstract record EmperorEvent
 
     /// <summary>The on-demand socket name of a vassal, as <c>--emperor-on-demand-exec</c> answered (null: none).</summary>
     public sealed record OnDemandResolved(string Name, string? Address) : EmperorEvent;
+
+    /// <summary>The new instance of an overlapping reload did not become ready in time.</summary>
+    public sealed record OverlapDeadline(string Name, int Pid) : EmperorEvent;
+
+    /// <summary>The ready-check of an overlapping reload answered for the new instance.</summary>
+    public sealed record OverlapReady(string Name, int Pid) : EmperorEvent;
+
+    /// <summary>An old instance swapped out by an overlapping reload had its mercy.</summary>
+    public sealed record RetireDeadline(string Name, int Pid) : EmperorEvent;
 }

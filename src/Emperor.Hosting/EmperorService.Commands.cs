@@ -23,7 +23,7 @@ internal sealed partial class EmperorService
         switch (command.Verb)
         {
             case ControlVerb.Reload:
-                Apply(record!, new VassalEvent.ConfigChanged("requested by an operator"));
+                Reload(record!, "requested by an operator");
                 return $"ok reloading {record!.Name}";
             case ControlVerb.ReloadAll:
                 var n = _records.Count;

@@ -12,6 +12,11 @@ internal sealed partial class EmperorService
             return;
         }
 
+        if (OnSideExit(record, pid, exit))
+        {
+            return;
+        }
+
         var process = record.Process;
         if (process is not null && process.Pid == pid)
         {

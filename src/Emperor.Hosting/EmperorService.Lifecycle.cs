@@ -8,6 +8,11 @@ internal sealed partial class EmperorService
 {
     private void Apply(VassalRecord record, VassalEvent e)
     {
+        if (e is VassalEvent.Removed or VassalEvent.OperatorStop && (record.Overlap is not null || record.Retiring.Count > 0))
+        {
+            DropSideInstances(record);
+        }
+
         var before = record.State;
         var (state, effects) = VassalStateMachine.Apply(before, e, _policy, _blacklist);
         record.State = state;
@@ -50,7 +55,8 @@ internal sealed partial class EmperorService
                     _termination.Kill(record, "its stop escalated");
                     break;
                 case VassalEffect.SignalGroup g:
-                    if (Termination.Ask(record, g.Signal) == Termination.Answer.Ignored)
+                    // The vassal file's stop-signal replaces SIGTERM as the graceful stop (nginx: QUIT).
+                    if (Termination.Ask(record, g.Signal == Signals.Sigterm ? record.Supervision.StopSignal : g.Signal) == Termination.Answer.Ignored)
                     {
                         (followUps ??= []).Add(new VassalEvent.SigtermIgnored());
                     }
@@ -99,6 +105,7 @@ internal sealed partial class EmperorService
 
         _records.Remove(record.Name);
         _held?.Release(record.Name);
+        DropSideInstances(record);
         ReleaseOnDemand(record);
         _sources.Forget(record.Name);
         _blacklist.Drop(record.Name);

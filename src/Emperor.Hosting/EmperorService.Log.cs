@@ -72,4 +72,10 @@ internal sealed partial class EmperorService
 
     [LoggerMessage(EventId = 15, Level = LogLevel.Debug, Message = "[emperor] vassal {Vassal}: its sockets are not held by the Emperor ({Why}); its vassal role binds them")]
     private static partial void LogSocketsNotHeld(ILogger logger, string vassal, string why);
+
+    [LoggerMessage(EventId = 16, Level = LogLevel.Information, Message = "[emperor] {Text}")]
+    private static partial void LogOverlapLine(ILogger logger, string text);
+
+    [LoggerMessage(EventId = 17, Level = LogLevel.Warning, Message = "[emperor] reload of {Vassal} failed: {Reason}; the old instance (pid: {Pid}) keeps serving")]
+    private static partial void LogReloadFailed(ILogger logger, string vassal, string reason, int pid);
 }

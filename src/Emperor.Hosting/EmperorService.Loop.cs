@@ -156,6 +156,15 @@ internal sealed partial class EmperorService
             case EmperorEvent.OnDemandResolved r:
                 OnDemandResolved(r.Name, r.Address);
                 break;
+            case EmperorEvent.OverlapDeadline od:
+                OnOverlapDeadline(od.Name, od.Pid);
+                break;
+            case EmperorEvent.OverlapReady or:
+                OnOverlapReady(or.Name, or.Pid);
+                break;
+            case EmperorEvent.RetireDeadline rd:
+                OnRetireDeadline(rd.Name, rd.Pid);
+                break;
         }
 
         if (_ragnarok && _records.Count == 0)

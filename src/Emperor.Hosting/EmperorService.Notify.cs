@@ -14,6 +14,11 @@ internal sealed partial class EmperorService
         }
 
         var message = NotifyMessage.Parse(n.Message);
+        if (record.Overlap is { } overlap && (overlap.Process.Pid == n.SenderPid || overlap.Process.Pid == n.SessionId))
+        {
+            OnSuccessorSignal(record, overlap.Process.Pid, message.Ready);
+            return;
+        }
         if (message.Ready)
         {
             Apply(record, new VassalEvent.NotifyReady());

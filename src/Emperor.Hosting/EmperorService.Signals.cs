@@ -18,7 +18,7 @@ internal sealed partial class EmperorService
                 LogReloadAll(_logger, _records.Count);
                 foreach (var r in _records.Values.ToList())
                 {
-                    Apply(r, new VassalEvent.ConfigChanged("SIGHUP"));
+                    Reload(r, "SIGHUP");
                 }
 
                 break;

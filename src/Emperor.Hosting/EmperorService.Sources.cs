@@ -69,7 +69,7 @@ internal sealed partial class EmperorService
         switch (d.Kind)
         {
             case SourceDecisionKind.Reload:
-                Apply(record, new VassalEvent.ConfigChanged(d.Reason));
+                Reload(record, d.Reason);
                 break;
             case SourceDecisionKind.OwnerChanged:
                 LogOwnerChanged(_logger, name, d.Entry.Uid, d.Entry.Gid);

@@ -1,4 +1,5 @@
 using Emperor.Core.Abstractions;
+using Emperor.Core.Protocol;
 using Emperor.Core.Vassals;
 
 namespace Emperor.Hosting;
@@ -17,16 +18,9 @@ internal sealed partial class EmperorService
             return;
         }
 
-        var entry = record.Entry;
-        if (!_tyrant.Admits(entry))
+        if (!TryRequest(record, out var request, out var refusal))
         {
-            Apply(record, new VassalEvent.SpawnFailed("tyrant mode never runs a vassal as root"));
-            return;
-        }
-
-        if (entry.InlineConfig is null && entry.Path is { } path && _preflight?.Invoke(path) is { } refused)
-        {
-            Apply(record, new VassalEvent.ConfigRefused(path, refused));
+            Apply(record, refusal!);
             return;
         }
 
@@ -36,13 +30,6 @@ internal sealed partial class EmperorService
             return;
         }
 
-        var credentials = _tyrant.CredentialsFor(entry);
-        if (credentials.Uid is { } uid && credentials.Gid is { } gid)
-        {
-            LogTyrantDrop(_logger, uid, gid, record.Name);
-        }
-
-        var request = _requests.Build(record.Name, entry, _monitors[record.Monitor].WorkingDirectory, credentials);
         if (onDemand is not null)
         {
             request = request with { OnDemand = onDemand };
@@ -50,7 +37,7 @@ internal sealed partial class EmperorService
 
         if (!TryHoldSockets(record, ref request, out var bindError))
         {
-            Apply(record, new VassalEvent.ConfigRefused(entry.Path ?? record.Name, bindError));
+            Apply(record, new VassalEvent.ConfigRefused(record.Entry.Path ?? record.Name, bindError));
             return;
         }
 
@@ -68,33 +55,90 @@ internal sealed partial class EmperorService
         _ = LinkReader.RunAsync(record.Name, process, Post);
     }
 
+    /// <summary>The launch request of a vassal after the tyrant gate and the preflight, or the event that refuses it.</summary>
+    private bool TryRequest(VassalRecord record, out LaunchRequest request, out VassalEvent? refusal)
+    {
+        request = null!;
+        refusal = null;
+        var entry = record.Entry;
+        if (!_tyrant.Admits(entry))
+        {
+            refusal = new VassalEvent.SpawnFailed("tyrant mode never runs a vassal as root");
+            return false;
+        }
+
+        if (entry.InlineConfig is null && entry.Path is { } path && _preflight?.Invoke(path) is { } refused)
+        {
+            refusal = new VassalEvent.ConfigRefused(path, refused);
+            return false;
+        }
+
+        var credentials = _tyrant.CredentialsFor(entry);
+        if (credentials.Uid is { } uid && credentials.Gid is { } gid)
+        {
+            LogTyrantDrop(_logger, uid, gid, record.Name);
+        }
+
+        request = _requests.Build(record.Name, entry, _monitors[record.Monitor].WorkingDirectory, credentials);
+        return true;
+    }
+
+    /// <summary>
+    /// The options of a vassal our own vassal role runs with the Emperor's privileges, read as the vassal role will
+    /// read them; null for tyrant vassals, foreign binaries and configs the Emperor cannot read safely (with why).
+    /// </summary>
+    private IReadOnlyList<Core.Config.ConfigOption>? ReadOwnConfig(LaunchRequest request, out string? why)
+    {
+        why = null;
+        if (_configReader is null || request.Executable != _self || request.Uid is not null)
+        {
+            return null;
+        }
+
+        return _configReader.Read(request, out why);
+    }
+
     /// <summary>
     /// For a vassal our own vassal role runs with the Emperor's privileges: binds (or keeps) the sockets its config
-    /// declares and passes them on, so a restart never closes them. Tyrant vassals bind their own (binding as root on
-    /// a user's behalf would hand them ports and paths they may not have), as do foreign binaries and configs the
-    /// Emperor cannot read safely. False only when a declared socket cannot be bound.
+    /// declares and passes them on, so a restart never closes them, and takes the supervision options of its file.
+    /// Tyrant vassals bind their own (binding as root on a user's behalf would hand them ports and paths they may not
+    /// have), as do foreign binaries and configs the Emperor cannot read safely. False when a declared socket cannot be
+    /// bound or a supervision option is bad.
     /// </summary>
     private bool TryHoldSockets(VassalRecord record, ref LaunchRequest request, out string error)
     {
         error = string.Empty;
-        if (_held is null || _configReader is null)
+        var options = ReadOwnConfig(request, out var why);
+        if (options is null)
         {
+            record.Supervision = Core.VassalRole.Supervision.Default;
+            if (why is not null)
+            {
+                LogSocketsNotHeld(_logger, record.Name, why);
+            }
+
+            _held?.Release(record.Name);
             return true;
         }
 
-        if (request.Executable != _self || request.Uid is not null)
+        var (supervision, bad) = Core.VassalRole.Supervision.Read(options, _settings.ReloadMode);
+        if (bad.Count > 0)
         {
-            _held.Release(record.Name);
-            return true;
+            error = bad[0];
+            return false;
         }
 
-        var options = _configReader.Read(request, out var why);
-        var (plan, errors) = options is null ? (null, null) : Core.VassalRole.VassalPlanner.Plan(options);
-        if (plan is null || errors is { Count: > 0 })
+        record.Supervision = supervision;
+        var (plan, errors) = Core.VassalRole.VassalPlanner.Plan(options);
+        if (errors.Count > 0 || _held is null)
         {
             // The vassal role reports its own error; we hold nothing we cannot account for.
-            LogSocketsNotHeld(_logger, record.Name, why ?? errors![0]);
-            _held.Release(record.Name);
+            if (errors.Count > 0)
+            {
+                LogSocketsNotHeld(_logger, record.Name, errors[0]);
+            }
+
+            _held?.Release(record.Name);
             return true;
         }
 
@@ -115,12 +159,17 @@ internal sealed partial class EmperorService
 
     private void OnLinkByte(EmperorEvent.LinkByte b)
     {
-        if (!_records.TryGetValue(b.Name, out var record) || record.State.Pid != b.Pid)
+        if (!_records.TryGetValue(b.Name, out var record))
         {
             return;
         }
 
-        if (b.Message == Core.Protocol.EmperorMessage.ResendConfig && record.Entry.InlineConfig is { } inline)
+        if (OnSuccessorSignal(record, b.Pid, b.Message is EmperorMessage.Ready or EmperorMessage.Accepting or EmperorMessage.Loyal) || record.State.Pid != b.Pid)
+        {
+            return;
+        }
+
+        if (b.Message == EmperorMessage.ResendConfig && record.Entry.InlineConfig is { } inline)
         {
             // A uWSGI master about to re-exec for a reload reads its config again (spec §7.2, §7.3).
             record.Process?.PushConfig(System.Text.Encoding.UTF8.GetBytes(inline));

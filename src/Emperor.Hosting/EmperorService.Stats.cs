@@ -93,6 +93,12 @@ internal sealed partial class EmperorService
                 LastExitSignal = s.LastExit?.Signal,
                 NextSpawn = r.NextSpawnAt,
                 Status = r.Status,
+                ReloadMode = r.Supervision.Mode == Core.VassalRole.ReloadMode.Overlap ? "overlap" : "restart",
+                ReloadPhase = r.Overlap is not null ? "starting" : r.Retiring.Count > 0 ? "stopping old" : string.Empty,
+                NewPid = r.Overlap?.Process.Pid ?? 0,
+                OldPids = r.Retiring.ConvertAll(x => x.Process.Pid),
+                ReloadFailed = r.ReloadFailure is { } f ? "reload failed: " + f : string.Empty,
+                Sockets = _held?.AddressesOf(r.Name) ?? [],
                 Uptime = s.Pid > 0 && r.StartedAt is { } started ? (long)(now - started).TotalSeconds : 0,
             });
         }

@@ -47,6 +47,15 @@ internal sealed partial class Termination(ILogger logger)
         return signal == Signals.Sigterm && process.IgnoresSignal(Signals.Sigterm) ? Answer.Ignored : Answer.Delivered;
     }
 
+    /// <summary>Step 3 for an old instance an overlapping reload swapped out: SIGKILL its whole group.</summary>
+    public void KillRetired(string vassal, IVassalProcess process)
+    {
+        if (process.SignalGroup(Signals.Sigkill))
+        {
+            LogNoMercyRetired(logger, vassal, process.Pid);
+        }
+    }
+
     /// <summary>Step 3 for one vassal: SIGKILL its whole group.</summary>
     public bool Kill(VassalRecord record, string why)
     {
@@ -112,4 +121,7 @@ internal sealed partial class Termination(ILogger logger)
 
     [LoggerMessage(EventId = 42, Level = LogLevel.Error, Message = "[emperor] vassal {Vassal} (pid: {Pid}) survived Ragnarok: its exit was never seen after SIGKILL")]
     private static partial void LogSurvivor(ILogger logger, string vassal, int pid);
+
+    [LoggerMessage(EventId = 43, Level = LogLevel.Warning, Message = "[emperor] NO MERCY for the old instance of vassal {Vassal} (pid: {Pid}) after an overlapping reload")]
+    private static partial void LogNoMercyRetired(ILogger logger, string vassal, int pid);
 }

@@ -66,4 +66,19 @@ internal sealed class VassalRecord(string name, int monitor, SourceEntry entry, 
 
     /// <summary>A connection woke the vassal: the next spawn launches it (with the socket) instead of waiting.</summary>
     public bool OnDemandWoken { get; set; }
+
+    /// <summary>What the vassal's own file says about its supervision (reload mode, ready check, stop signal).</summary>
+    public Core.VassalRole.Supervision Supervision { get; set; } = Core.VassalRole.Supervision.Default;
+
+    /// <summary>The new instance of an overlapping reload, until it is ready (then it becomes <see cref="Process"/>).</summary>
+    public OverlapReload? Overlap { get; set; }
+
+    /// <summary>Old instances being stopped after an overlapping reload swapped them out.</summary>
+    public List<RetiringInstance> Retiring { get; } = [];
+
+    /// <summary>A reload asked for while an old instance is still being stopped: started when it is gone.</summary>
+    public string? OverlapPending { get; set; }
+
+    /// <summary>Why the last overlapping reload failed (stats), or null.</summary>
+    public string? ReloadFailure { get; set; }
 }

@@ -37,6 +37,24 @@ public sealed record StatsSnapshot(
     /// <summary>The blacklist entry for this id, or null.</summary>
     public BlacklistStat? BlacklistEntry(string id) => Blacklist.FirstOrDefault(b => b.Id == id);
 
+    /// <summary>
+    /// A member of a vassal's stats entry as text (strings as they are, anything else as its JSON), or null when the
+    /// vassal or the member is absent.
+    /// </summary>
+    public string? Raw(string id, string member)
+    {
+        using var document = JsonDocument.Parse(Json);
+        foreach (var v in document.RootElement.GetProperty("vassals").EnumerateArray())
+        {
+            if (v.GetProperty("id").GetString() == id && v.TryGetProperty(member, out var value))
+            {
+                return value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText();
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The pid of a running vassal, or null (absent, waiting, exiled, stopping).</summary>
     public int? RunningPid(string id) => Vassal(id) is { IsRunning: true } v ? v.Pid : null;
 }

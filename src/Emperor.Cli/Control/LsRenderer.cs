@@ -26,13 +26,13 @@ internal static class LsRenderer
             rows.Add(
             [
                 Str(v, "id") ?? "?",
-                Str(v, "state") ?? (pid > 0 ? "running" : "-"),
-                pid > 0 ? pid.Value.ToString(CultureInfo.InvariantCulture) : "-",
+                State(v, pid),
+                Pids(v, pid),
                 Int(v, "uptime") is { } up && pid > 0 ? Duration(up) : "-",
                 Int(v, "loyal") is { } loyal ? (loyal != 0 ? "yes" : "no") : "-",
                 Int(v, "restarts")?.ToString(CultureInfo.InvariantCulture) ?? "-",
                 LastExit(v),
-                Str(v, "status") is { Length: > 0 } status ? status : "-",
+                Str(v, "reload_failed") is { Length: > 0 } failed ? failed : Str(v, "status") is { Length: > 0 } status ? status : "-",
                 Str(v, "monitor") ?? "-",
             ]);
         }
@@ -67,6 +67,33 @@ internal static class LsRenderer
         < 86400 => $"{seconds / 3600}h{seconds % 3600 / 60:00}m",
         _ => $"{seconds / 86400}d{seconds % 86400 / 3600:00}h",
     };
+
+    /// <summary>The state, with the phase of an overlapping reload ("running (starting)") when one is under way.</summary>
+    private static string State(JsonElement v, long? pid)
+    {
+        var state = Str(v, "state") ?? (pid > 0 ? "running" : "-");
+        return Str(v, "reload_phase") is { Length: > 0 } phase ? $"{state} ({phase})" : state;
+    }
+
+    /// <summary>The serving pid, and during an overlapping reload the other instance: "1234 +1240 new", "1240 +1234 old".</summary>
+    private static string Pids(JsonElement v, long? pid)
+    {
+        var text = pid > 0 ? pid.Value.ToString(CultureInfo.InvariantCulture) : "-";
+        if (Int(v, "new_pid") is > 0 and var newPid)
+        {
+            text += $" +{newPid} new";
+        }
+
+        if (v.TryGetProperty("old_pids", out var old) && old.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var o in old.EnumerateArray())
+            {
+                text += $" +{o.GetInt64()} old";
+            }
+        }
+
+        return text;
+    }
 
     private static string LastExit(JsonElement v)
     {

@@ -97,4 +97,7 @@ internal sealed record EmperorSettings
 
     /// <summary>Whether any on-demand source is configured.</summary>
     public bool OnDemand => OnDemandDirectory is not null || OnDemandExtension is not null || OnDemandExec is not null;
+
+    /// <summary><c>--emperor-reload-mode</c> (ours): the default reload mode of vassals run by our vassal role.</summary>
+    public VassalRole.ReloadMode ReloadMode { get; init; } = VassalRole.ReloadMode.Restart;
 }

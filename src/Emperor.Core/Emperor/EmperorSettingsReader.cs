@@ -67,6 +67,17 @@ internal static class EmperorSettingsReader
                 case "emperor-on-demand-directory" or "emperor-on-demand-dir": s = s with { OnDemandDirectory = value }; break;
                 case "emperor-on-demand-extension" or "emperor-on-demand-ext": s = s with { OnDemandExtension = value }; break;
                 case "emperor-on-demand-exec": s = s with { OnDemandExec = value }; break;
+                case "emperor-reload-mode":
+                    if (VassalRole.Supervision.TryMode(value, out var mode))
+                    {
+                        s = s with { ReloadMode = mode };
+                    }
+                    else
+                    {
+                        errors.Add($"--emperor-reload-mode {value}: expected restart or overlap");
+                    }
+
+                    break;
                 default: break;
             }
         }

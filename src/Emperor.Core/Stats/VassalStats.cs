@@ -36,4 +36,14 @@ internal sealed record VassalStats
     [JsonPropertyName("next_spawn")] public required double? NextSpawn { get; init; }
     [JsonPropertyName("status")] public required string Status { get; init; }
     [JsonPropertyName("uptime")] public required long Uptime { get; init; }
+    [JsonPropertyName("reload_mode")] public string ReloadMode { get; init; } = "restart";
+
+    /// <summary>"" or the phase of an overlapping reload: "starting" (new instance not ready yet), "stopping old".</summary>
+    [JsonPropertyName("reload_phase")] public string ReloadPhase { get; init; } = string.Empty;
+    [JsonPropertyName("new_pid")] public int NewPid { get; init; }
+    [JsonPropertyName("old_pids")] public IReadOnlyList<int> OldPids { get; init; } = [];
+
+    /// <summary>"reload failed: REASON" after an overlapping reload failed (the old instance kept serving), else "".</summary>
+    [JsonPropertyName("reload_failed")] public string ReloadFailed { get; init; } = string.Empty;
+    [JsonPropertyName("sockets")] public IReadOnlyList<string> Sockets { get; init; } = [];
 }

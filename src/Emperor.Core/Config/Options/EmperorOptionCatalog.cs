@@ -80,6 +80,11 @@ internal static class EmperorOptionCatalog
             U("vassal-set", EmperorOptionGroup.Lifecycle, OptionValueKind.Text, "KEY=VALUE", null,
                 "set KEY=VALUE in every vassal (--set); repeatable",
                 "Passed to each vassal as --set KEY=VALUE. Alias: --vassals-set.", "vassals-set") with { Repeatable = true },
+            O("emperor-reload-mode", EmperorOptionGroup.Lifecycle, OptionValueKind.Text, "restart|overlap", "restart",
+                "how vassals run by this binary's vassal role are reloaded when their file changes",
+                "restart: the old instance is stopped, then the new one started (the sockets the Emperor holds keep queueing connections meanwhile). "
+                + "overlap: the new instance starts on the same sockets, and the old one is stopped only once the new one is ready (READY=1, byte 1, 5 or 17, or its ready-check); "
+                + "if it dies or is not ready within ready-timeout, it is killed and the old one keeps serving. A vassal file's own reload-mode wins. Real uWSGI vassals keep their graceful reload (byte 1)."),
             U("emperor-on-demand-directory", EmperorOptionGroup.Lifecycle, OptionValueKind.Path, "DIR", null,
                 "on-demand vassals: hold DIR/NAME.socket and start the vassal at its first connection",
                 "For each vassal the Emperor binds DIR/NAME.socket (NAME without its extension) and starts the vassal only when a connection arrives; "

@@ -805,6 +805,7 @@ emperor-command-socket r--
 emperor-metrics r--
 emperor-pg-host r--
 emperor-id r--
+emperor-reload-mode r--
 """;
 
     private static readonly Lazy<(FrozenDictionary<string, UwsgiOptionInfo> ByName, FrozenDictionary<char, UwsgiOptionInfo> ByShort, string[] Names)> s_table = new(Build);
