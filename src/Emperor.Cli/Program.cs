@@ -22,6 +22,12 @@ internal static class Program
             return setupExit;
         }
 
+        // PID 1 of a container: a minimal init in front of the Emperor (InitShim says why).
+        if (args.Length > 0 && InitShim.RunIfPid1(args) is int initExit)
+        {
+            return initExit;
+        }
+
         if (args.Length == 0)
         {
             foreach (var line in OptionHelpWriter.Usage)

@@ -88,18 +88,20 @@ public sealed class EmperorProcess : IAsyncDisposable, IDisposable
         IEnumerable<KeyValuePair<string, string>>? environment,
         CancellationToken cancellationToken,
         string? runAsUser = null,
-        Stopwatch? clock = null)
+        Stopwatch? clock = null,
+        IReadOnlyList<string>? wrapper = null)
     {
         ArgumentNullException.ThrowIfNull(arguments);
 
-        // setpriv execs the Emperor in place, so the pid we hold is the Emperor's.
-        IEnumerable<string> argv = runAsUser is null
+        // setpriv execs the Emperor in place, so the pid we hold is the Emperor's; a wrapper (unshare -pf) may not.
+        IEnumerable<string> argv = wrapper is { Count: > 0 } ? [.. wrapper.Skip(1), TestPaths.EmperorBinary, .. arguments]
+            : runAsUser is null
             ? arguments
             : ["--reuid", runAsUser, "--regid", runAsUser, "--clear-groups", "--", TestPaths.EmperorBinary, .. arguments];
         var sinceStart = Stopwatch.StartNew();
         var process = TestProcess.Start(
             guard,
-            runAsUser is null ? TestPaths.EmperorBinary : "setpriv",
+            wrapper is { Count: > 0 } ? wrapper[0] : runAsUser is null ? TestPaths.EmperorBinary : "setpriv",
             argv,
             environment,
             workingDirectory: workingDirectory,

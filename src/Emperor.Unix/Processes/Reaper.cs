@@ -13,8 +13,9 @@ namespace Emperor.Unix.Processes;
 /// <remarks>
 /// Implementation notes. The reaper owns every pidfd it is given and closes it after the exit. Callbacks run on the
 /// reaper thread and must only post. The runtime reaps with <c>waitpid(-1)</c> when it runs as PID 1 or started with
-/// SIGCHLD ignored; waitid then fails with ECHILD and the exit is reported with an unknown status (issue #12 covers
-/// owning reaping in that mode).
+/// SIGCHLD ignored: the Emperor never runs so — as PID 1 a minimal init runs in front of it (<see cref="InitShim"/>), and
+/// an ignored SIGCHLD is reset at start (<c>InheritedSignals</c>). Should waitid still see ECHILD, the exit is reported
+/// with an unknown status, never invented.
 /// </remarks>
 internal sealed class Reaper : IDisposable
 {

@@ -98,11 +98,12 @@ internal sealed class EmperorScenario
         IReadOnlyList<string> arguments,
         IEnumerable<KeyValuePair<string, string>>? environment = null,
         string? workingDirectory = null,
-        string? runAsUser = null)
+        string? runAsUser = null,
+        IReadOnlyList<string>? wrapper = null)
     {
         var port = FreePort.Tcp();
         string[] all = ["--emperor-stats", $"127.0.0.1:{port}", "--reload-mercy", "3", .. arguments];
-        var emperor = await EmperorProcess.StartAsync(Guard, all, workingDirectory ?? Root.Path, port, environment, Cancel, runAsUser);
+        var emperor = await EmperorProcess.StartAsync(Guard, all, workingDirectory ?? Root.Path, port, environment, Cancel, runAsUser, wrapper: wrapper);
         _emperors.Add(emperor);
         return emperor;
     }
