@@ -101,7 +101,8 @@ internal static class Program
             return 1;
         }
 
-        if (!isEmperor)
+        var options = loaded.Options.Select(o => new KeyValuePair<string, string>(o.Key, o.Value ?? "true")).ToList();
+        if (!isEmperor && !Router.RouterRole.Wants(options))
         {
             InheritedSignals.Restore(resetSignals);
             return VassalRoleRunner.Run(loaded, args);
@@ -109,7 +110,6 @@ internal static class Program
 
         using var provider = new UwsgiLineLoggerProvider(Console.Error, LogLevel.Information);
         using var loggers = LoggerFactory.Create(b => b.ClearProviders().AddProvider(provider).SetMinimumLevel(LogLevel.Information));
-        var options = loaded.Options.Select(o => new KeyValuePair<string, string>(o.Key, o.Value ?? "true")).ToList();
-        return EmperorRole.Run(options, loggers);
+        return isEmperor ? EmperorRole.Run(options, loggers) : Router.RouterRole.Run(options, loggers);
     }
 }

@@ -806,6 +806,16 @@ emperor-metrics r--
 emperor-pg-host r--
 emperor-id r--
 emperor-reload-mode r--
+fastrouter r--
+http r--
+fastrouter-subscription-server r--
+http-subscription-server r--
+fastrouter-timeout r--
+http-timeout r--
+fastrouter-stats r--
+fastrouter-stats-server r--
+http-stats r--
+http-stats-server r--
 """;
 
     private static readonly Lazy<(FrozenDictionary<string, UwsgiOptionInfo> ByName, FrozenDictionary<char, UwsgiOptionInfo> ByShort, string[] Names)> s_table = new(Build);
