@@ -26,7 +26,7 @@ internal static class VassalRoleRunner
         var name = VassalName(args);
         try
         {
-            var (plan, errors) = VassalPlanner.Plan(loaded.Options);
+            var (plan, errors) = VassalPlanner.Plan(loaded.Options, loaded.Locations);
             if (errors.Count > 0)
             {
                 foreach (var e in errors)
@@ -37,6 +37,7 @@ internal static class VassalRoleRunner
                 return 1;
             }
 
+            DebugLog.Ignored(name, plan.IgnoredOptions);
             return Execute(plan, args);
         }
         catch (VassalFailure f)
