@@ -104,6 +104,7 @@ internal static class VassalRoleRunner
         SetLimit(Sys.RLIMIT_AS, plan.LimitAs, "limit-as");
         SetLimit(Sys.RLIMIT_NPROC, plan.LimitNproc, "limit-nproc");
         SetLimit(Sys.RLIMIT_NOFILE, plan.MaxFd, "max-fd");
+        Jail.Unshare(plan.Jail);
         if (plan.Chroot is { } root)
         {
             if (Sys.chroot(root) != 0)
@@ -114,6 +115,7 @@ internal static class VassalRoleRunner
             Sys.chdir("/");
         }
 
+        Jail.AfterRootChange(plan.Jail);
         credentials.Apply(privileged);
     }
 

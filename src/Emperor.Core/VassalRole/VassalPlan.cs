@@ -54,6 +54,9 @@ internal sealed record VassalPlan
     /// </summary>
     public bool InitGroups { get; init; } = true;
 
+    /// <summary>Namespaces, root change, hooks, capabilities and cgroups, each in its uWSGI phase.</summary>
+    public JailPlan Jail { get; init; } = JailPlan.None;
+
     /// <summary>uWSGI app-server options found (module, wsgi-file, ...): we cannot host those.</summary>
     public IReadOnlyList<string> AppServerOptions { get; init; } = [];
 

@@ -7,7 +7,7 @@ namespace Emperor.Core.VassalRole;
 /// Turns a loaded vassal config into a <see cref="VassalPlan"/>. Pure. Scalars: the last occurrence wins;
 /// lists accumulate (spec §12.5). Every bad value is an error naming the option.
 /// </summary>
-internal static class VassalPlanner
+internal static partial class VassalPlanner
 {
     /// <summary>uWSGI options that need uWSGI itself to host an app; our vassal role only runs programs.</summary>
     private static readonly HashSet<string> s_appServer = new(StringComparer.Ordinal)
@@ -28,6 +28,7 @@ internal static class VassalPlanner
         var addGids = new List<string>();
         var appServer = new List<string>();
         var ignored = new List<string>();
+        var jail = new JailDraft();
         for (var index = 0; index < options.Count; index++)
         {
             var (key, raw) = options[index];
@@ -108,6 +109,11 @@ internal static class VassalPlanner
                     plan = plan with { InitGroups = !Bool(value) };
                     break;
                 default:
+                    if (PlanJail(key, value, where, jail, errors))
+                    {
+                        break;
+                    }
+
                     if (VassalOptionRules.RefusalReason(key) is { } reason)
                     {
                         errors.Add(VassalOptionRules.Refusal(where, key, value, reason));
@@ -126,7 +132,8 @@ internal static class VassalPlanner
             }
         }
 
-        plan = plan with { Sockets = sockets, Env = env, Unenv = unenv, AddGids = addGids, AppServerOptions = appServer, IgnoredOptions = ignored };
+        plan = plan with { Sockets = sockets, Env = env, Unenv = unenv, AddGids = addGids, AppServerOptions = appServer, IgnoredOptions = ignored, Jail = jail.Build() };
+        JailChecks(plan.Jail, errors);
         if (plan.PrivilegedPatch is null && plan.UnprivilegedPatch is null)
         {
             errors.Add(appServer.Count > 0

@@ -1,0 +1,22 @@
+namespace Emperor.Core.VassalRole;
+
+/// <summary>
+/// The jail part of a <see cref="VassalPlan"/>, each in its uWSGI phase (docs/jails.md): <c>unshare</c> at the start
+/// of the privilege drop, then <c>chroot</c>, <c>pivot_root</c>, <c>unshare2</c>, then gid/uid.
+/// </summary>
+internal sealed record JailPlan
+{
+    public static readonly JailPlan None = new();
+
+    /// <summary><c>unshare</c>: CLONE_NEW* flags, accumulated over every occurrence; 0 = none.</summary>
+    public int Unshare { get; init; }
+
+    /// <summary><c>unshare2</c>: the same, applied after the root change.</summary>
+    public int Unshare2 { get; init; }
+
+    /// <summary><c>pivot-root = NEW_ROOT PUT_OLD</c>, PUT_OLD relative to NEW_ROOT; null = none.</summary>
+    public (string NewRoot, string PutOld)? PivotRoot { get; init; }
+
+    /// <summary><c>jailed</c>: run the post-jail hooks even without <c>unshare</c>.</summary>
+    public bool Jailed { get; init; }
+}

@@ -1,0 +1,64 @@
+using Emperor.Core.Config;
+
+namespace Emperor.Core.VassalRole;
+
+/// <summary>The jail options of a vassal config (issue #15; phases in docs/jails.md).</summary>
+internal static partial class VassalPlanner
+{
+    /// <summary>Plans <paramref name="key"/> if it is a jail option; false for any other option.</summary>
+    private static bool PlanJail(string key, string value, ConfigLocation? where, JailDraft draft, List<string> errors)
+    {
+        switch (key)
+        {
+            case "unshare" or "unshare2":
+                if (NamespaceNames.TryParse(value, out var mask, out var unknown))
+                {
+                    draft.Plan = key == "unshare"
+                        ? draft.Plan with { Unshare = draft.Plan.Unshare | mask }
+                        : draft.Plan with { Unshare2 = draft.Plan.Unshare2 | mask };
+                }
+                else
+                {
+                    errors.Add($"{VassalOptionRules.Where(where)}{key} = {value}: unknown namespace \"{unknown}\" (known: cgroup, files, fs, ipc, mnt, mount, net, ns, pid, sysvsem, user, uts)");
+                }
+
+                return true;
+            case "pivot-root" or "pivot_root":
+                var parts = value.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                if (parts.Length == 2)
+                {
+                    draft.Plan = draft.Plan with { PivotRoot = (parts[0], parts[1].TrimStart('/')) };
+                }
+                else
+                {
+                    errors.Add($"{VassalOptionRules.Where(where)}{key} = {value}: expected NEW_ROOT PUT_OLD separated by a space");
+                }
+
+                return true;
+            case "jailed":
+                draft.Plan = draft.Plan with { Jailed = Bool(value) };
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Combinations that cannot work, or would harm the host.</summary>
+    private static void JailChecks(JailPlan jail, List<string> errors)
+    {
+        // pivot_root first makes every mount private (as uWSGI does): in the host's mount namespace that would change
+        // propagation for the whole machine, so it needs a mount namespace of its own.
+        if (jail.PivotRoot is not null && (jail.Unshare & NamespaceNames.CloneNewNs) == 0)
+        {
+            errors.Add("pivot-root needs a mount namespace of its own: add unshare = mount");
+        }
+    }
+
+    /// <summary>The jail plan while the options are read.</summary>
+    private sealed class JailDraft
+    {
+        public JailPlan Plan { get; set; } = JailPlan.None;
+
+        public JailPlan Build() => Plan;
+    }
+}

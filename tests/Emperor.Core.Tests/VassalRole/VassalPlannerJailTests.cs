@@ -1,0 +1,76 @@
+using Emperor.Core.Config;
+using Emperor.Core.VassalRole;
+
+namespace Emperor.Core.Tests.VassalRole;
+
+/// <summary>The jail options of a vassal config, planned purely (issue #15).</summary>
+public sealed class VassalPlannerJailTests
+{
+    private static readonly ConfigOption s_patch = new("unprivileged-binary-patch", "/bin/true");
+
+    [Fact]
+    public void Unshare_NamesAsUwsgi_AccumulateOverOccurrences()
+    {
+        var (plan, errors) = VassalPlanner.Plan([new("unshare", "net,ipc"), new("unshare", "fs"), new("unshare2", "uts"), s_patch]);
+
+        Assert.Empty(errors);
+        Assert.Equal(0x40000000 | 0x08000000 | 0x00020000, plan.Jail.Unshare);
+        Assert.Equal(0x04000000, plan.Jail.Unshare2);
+    }
+
+    [Theory]
+    [InlineData("mount", 0x00020000)]
+    [InlineData("mnt", 0x00020000)]
+    [InlineData("ns", 0x00020000)]
+    [InlineData("pid", 0x20000000)]
+    [InlineData("user", 0x10000000)]
+    [InlineData("cgroup", 0x02000000)]
+    [InlineData("sysvsem", 0x00040000)]
+    public void Unshare_EachName(string name, int flag)
+    {
+        var (plan, errors) = VassalPlanner.Plan([new("unshare", name), s_patch]);
+
+        Assert.Empty(errors);
+        Assert.Equal(flag, plan.Jail.Unshare);
+    }
+
+    [Fact]
+    public void Unshare_UnknownName_IsOneErrorWithThePlace()
+    {
+        var (_, errors) = VassalPlanner.Plan([new("unshare", "net,nett"), s_patch], [new("a.ini", 3, 1), new("a.ini", 4, 1)]);
+
+        Assert.Equal(["a.ini:3: unshare = net,nett: unknown namespace \"nett\" (known: cgroup, files, fs, ipc, mnt, mount, net, ns, pid, sysvsem, user, uts)"], errors);
+    }
+
+    [Fact]
+    public void PivotRoot_TakesNewRootAndPutOldRelativeToIt()
+    {
+        var (plan, errors) = VassalPlanner.Plan([new("unshare", "mount"), new("pivot_root", "/srv/root /old"), s_patch]);
+
+        Assert.Empty(errors);
+        Assert.Equal(("/srv/root", "old"), plan.Jail.PivotRoot);
+    }
+
+    [Fact]
+    public void PivotRoot_WithoutAMountNamespace_IsRefused()
+    {
+        var (_, errors) = VassalPlanner.Plan([new("pivot-root", "/srv/root old"), s_patch]);
+
+        Assert.Equal(["pivot-root needs a mount namespace of its own: add unshare = mount"], errors);
+    }
+
+    [Fact]
+    public void PivotRoot_WithOnePath_IsAnError()
+    {
+        var (_, errors) = VassalPlanner.Plan([new("unshare", "mount"), new("pivot-root", "/srv/root"), s_patch]);
+
+        Assert.Equal(["pivot-root = /srv/root: expected NEW_ROOT PUT_OLD separated by a space"], errors);
+    }
+
+    [Fact]
+    public void NamespaceNames_Describe_OneNamePerFlag()
+    {
+        Assert.True(NamespaceNames.TryParse("fs,net,mnt", out var mask, out _));
+        Assert.Equal("mount,net", NamespaceNames.Describe(mask));
+    }
+}
