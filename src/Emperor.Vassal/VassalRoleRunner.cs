@@ -61,7 +61,9 @@ internal static class VassalRoleRunner
 
         // Names are resolved now, outside any chroot, as uWSGI resolves them while parsing.
         var credentials = Credentials.Resolve(plan);
+        Hooks.Run(plan.Jail, HookPhase.Asap);
         var sockets = BoundSockets.Bind(plan);
+        Hooks.Run(plan.Jail, HookPhase.PreJail);
 
         if (plan.PrivilegedPatch is { } early)
         {
@@ -86,6 +88,7 @@ internal static class VassalRoleRunner
 
     private static void Apply(VassalPlan plan, Credentials credentials, bool privileged)
     {
+        Hooks.Run(plan.Jail, HookPhase.InJail);
         if (plan.Chdir is { } dir && Sys.chdir(dir) != 0)
         {
             throw new VassalFailure($"chdir({dir}): {Errno()}");
@@ -104,7 +107,11 @@ internal static class VassalRoleRunner
         SetLimit(Sys.RLIMIT_AS, plan.LimitAs, "limit-as");
         SetLimit(Sys.RLIMIT_NPROC, plan.LimitNproc, "limit-nproc");
         SetLimit(Sys.RLIMIT_NOFILE, plan.MaxFd, "max-fd");
-        Jail.Unshare(plan.Jail);
+        if (Jail.Unshare(plan.Jail) || plan.Jail.Jailed)
+        {
+            Hooks.Run(plan.Jail, HookPhase.PostJail);
+        }
+
         if (plan.Chroot is { } root)
         {
             if (Sys.chroot(root) != 0)
@@ -116,7 +123,9 @@ internal static class VassalRoleRunner
         }
 
         Jail.AfterRootChange(plan.Jail);
+        Hooks.Run(plan.Jail, HookPhase.AsRoot);
         credentials.Apply(privileged);
+        Hooks.Run(plan.Jail, HookPhase.AsUser);
     }
 
     private static unsafe void SetLimit(int resource, long? value, string option)

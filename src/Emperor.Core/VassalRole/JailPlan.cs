@@ -17,6 +17,9 @@ internal sealed record JailPlan
     /// <summary><c>pivot-root = NEW_ROOT PUT_OLD</c>, PUT_OLD relative to NEW_ROOT; null = none.</summary>
     public (string NewRoot, string PutOld)? PivotRoot { get; init; }
 
+    /// <summary>Every hook, in the order it runs (by phase, then hook- before exec- lines, then file order).</summary>
+    public IReadOnlyList<HookSpec> Hooks { get; init; } = [];
+
     /// <summary><c>jailed</c>: run the post-jail hooks even without <c>unshare</c>.</summary>
     public bool Jailed { get; init; }
 }

@@ -47,10 +47,6 @@ internal static class VassalOptionRules
         ["undeferred-shared-socket"] = Socket, ["abstract-socket"] = Socket, ["map-socket"] = Socket,
         ["reuse-port"] = Socket, ["freebind"] = Socket, ["tcp-fast-open"] = Socket, ["tcp-fastopen"] = Socket,
         ["cap"] = Namespace, ["cgroup"] = Namespace, ["cgroup-opt"] = Namespace,
-        ["hook-asap"] = Namespace, ["hook-pre-jail"] = Namespace, ["hook-post-jail"] = Namespace,
-        ["hook-in-jail"] = Namespace, ["hook-as-root"] = Namespace, ["hook-as-user"] = Namespace,
-        ["exec-asap"] = Namespace, ["exec-pre-jail"] = Namespace, ["exec-post-jail"] = Namespace,
-        ["exec-in-jail"] = Namespace, ["exec-as-root"] = Namespace, ["exec-as-user"] = Namespace,
         ["so-keepalive"] = Socket, ["socket-sndbuf"] = Socket, ["socket-rcvbuf"] = Socket, ["zerg"] = Socket,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 

@@ -35,11 +35,46 @@ internal static partial class VassalPlanner
                 }
 
                 return true;
+            case var hook when HookActions.PhaseOf(hook) is { } phase:
+                PlanHook(key, value, phase, where, draft, errors);
+                return true;
             case "jailed":
                 draft.Plan = draft.Plan with { Jailed = Bool(value) };
                 return true;
             default:
                 return false;
+        }
+    }
+
+    private static void PlanHook(string key, string value, HookPhase phase, ConfigLocation? where, JailDraft draft, List<string> errors)
+    {
+        if (key.StartsWith("exec-", StringComparison.Ordinal))
+        {
+            draft.Hooks.Add(new HookSpec(phase, key, "exec", value, Private: false));
+            return;
+        }
+
+        var colon = value.IndexOf(':', StringComparison.Ordinal);
+        var isPrivate = value.StartsWith('!');
+        var shown = isPrivate ? "(private hook)" : value;
+        if (colon < 0)
+        {
+            errors.Add($"{VassalOptionRules.Where(where)}{key} = {shown}: expected ACTION:ARGUMENTS, e.g. exec:/usr/bin/setup or mkdir:/run/app");
+            return;
+        }
+
+        var action = value[(isPrivate ? 1 : 0)..colon];
+        if (HookActions.Refused.Contains(action))
+        {
+            errors.Add(VassalOptionRules.Refusal(where, key, shown, $"the hook action {action} is not carried out by the vassal role"));
+        }
+        else if (!HookActions.Supported.Contains(action))
+        {
+            errors.Add($"{VassalOptionRules.Where(where)}{key} = {shown}: unknown hook action \"{action}\" (known: {string.Join(", ", HookActions.Supported.Order(StringComparer.Ordinal))})");
+        }
+        else
+        {
+            draft.Hooks.Add(new HookSpec(phase, key, action, value[(colon + 1)..], isPrivate));
         }
     }
 
@@ -59,6 +94,12 @@ internal static partial class VassalPlanner
     {
         public JailPlan Plan { get; set; } = JailPlan.None;
 
-        public JailPlan Build() => Plan;
+        public List<HookSpec> Hooks { get; } = [];
+
+        /// <summary>Hooks by phase; in a phase the hook- lines before the exec- lines (OrderBy is stable).</summary>
+        public JailPlan Build() => Plan with
+        {
+            Hooks = [.. Hooks.OrderBy(h => h.Phase).ThenBy(h => h.Option.StartsWith("exec-", StringComparison.Ordinal) ? 1 : 0)],
+        };
     }
 }

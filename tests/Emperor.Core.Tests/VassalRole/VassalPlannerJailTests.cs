@@ -68,6 +68,54 @@ public sealed class VassalPlannerJailTests
     }
 
     [Fact]
+    public void Hooks_ByPhase_HookLinesBeforeExecLines_ThenFileOrder()
+    {
+        var (plan, errors) = VassalPlanner.Plan(
+            [
+                new("exec-as-user", "u"), new("exec-as-root", "r1"), new("hook-as-root", "exec:r0"), new("exec-as-root", "r2"),
+                new("hook-pre-jail", "!write:/x secret"), new("exec-asap", "a"), s_patch,
+            ]);
+
+        Assert.Empty(errors);
+        Assert.Equal(
+            [
+                new HookSpec(HookPhase.Asap, "exec-asap", "exec", "a", false),
+                new HookSpec(HookPhase.PreJail, "hook-pre-jail", "write", "/x secret", true),
+                new HookSpec(HookPhase.AsRoot, "hook-as-root", "exec", "r0", false),
+                new HookSpec(HookPhase.AsRoot, "exec-as-root", "exec", "r1", false),
+                new HookSpec(HookPhase.AsRoot, "exec-as-root", "exec", "r2", false),
+                new HookSpec(HookPhase.AsUser, "exec-as-user", "exec", "u", false),
+            ],
+            plan.Jail.Hooks);
+        Assert.Equal("hook-pre-jail (private hook)", plan.Jail.Hooks[1].Describe());
+        Assert.Equal("exec-as-root r1", plan.Jail.Hooks[3].Describe());
+    }
+
+    [Theory]
+    [InlineData("hook-as-root", "nocolon", "hook-as-root = nocolon: expected ACTION:ARGUMENTS, e.g. exec:/usr/bin/setup or mkdir:/run/app")]
+    [InlineData("hook-as-root", "!nocolon", "hook-as-root = (private hook): expected ACTION:ARGUMENTS, e.g. exec:/usr/bin/setup or mkdir:/run/app")]
+    public void Hook_WithoutAnAction_IsAnError(string key, string value, string expected)
+    {
+        var (_, errors) = VassalPlanner.Plan([new(key, value), s_patch]);
+
+        Assert.Equal([expected], errors);
+    }
+
+    [Theory]
+    [InlineData("hook-pre-app")]
+    [InlineData("hook-accepting")]
+    [InlineData("exec-as-user-atexit")]
+    [InlineData("hook-as-vassal")]
+    public void AppServerAndEmperorSideHooks_AreIgnoredNotRun(string key)
+    {
+        var (plan, errors) = VassalPlanner.Plan([new(key, "exec:true"), s_patch]);
+
+        Assert.Empty(errors);
+        Assert.Empty(plan.Jail.Hooks);
+        Assert.Equal([key], plan.IgnoredOptions);
+    }
+
+    [Fact]
     public void NamespaceNames_Describe_OneNamePerFlag()
     {
         Assert.True(NamespaceNames.TryParse("fs,net,mnt", out var mask, out _));
