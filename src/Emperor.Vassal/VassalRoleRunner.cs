@@ -107,7 +107,9 @@ internal static class VassalRoleRunner
         SetLimit(Sys.RLIMIT_AS, plan.LimitAs, "limit-as");
         SetLimit(Sys.RLIMIT_NPROC, plan.LimitNproc, "limit-nproc");
         SetLimit(Sys.RLIMIT_NOFILE, plan.MaxFd, "max-fd");
-        if (Jail.Unshare(plan.Jail) || plan.Jail.Jailed)
+        var unshared = Jail.Unshare(plan.Jail);
+        Capabilities.BeforeDrop(plan.Jail);
+        if (unshared || plan.Jail.Jailed)
         {
             Hooks.Run(plan.Jail, HookPhase.PostJail);
         }
@@ -125,6 +127,7 @@ internal static class VassalRoleRunner
         Jail.AfterRootChange(plan.Jail);
         Hooks.Run(plan.Jail, HookPhase.AsRoot);
         credentials.Apply(privileged);
+        Capabilities.AfterDrop(plan.Jail);
         Hooks.Run(plan.Jail, HookPhase.AsUser);
     }
 

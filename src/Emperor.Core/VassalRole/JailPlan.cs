@@ -20,6 +20,12 @@ internal sealed record JailPlan
     /// <summary>Every hook, in the order it runs (by phase, then hook- before exec- lines, then file order).</summary>
     public IReadOnlyList<HookSpec> Hooks { get; init; } = [];
 
+    /// <summary>
+    /// <c>cap</c>: capabilities kept across the uid drop (keep-caps before it; after it the effective, permitted,
+    /// inheritable and ambient sets are exactly these, so the exec'd program has them). Last occurrence wins, as in uWSGI.
+    /// </summary>
+    public IReadOnlyList<int> Capabilities { get; init; } = [];
+
     /// <summary><c>jailed</c>: run the post-jail hooks even without <c>unshare</c>.</summary>
     public bool Jailed { get; init; }
 }

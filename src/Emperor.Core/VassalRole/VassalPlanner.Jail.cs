@@ -38,6 +38,21 @@ internal static partial class VassalPlanner
             case var hook when HookActions.PhaseOf(hook) is { } phase:
                 PlanHook(key, value, phase, where, draft, errors);
                 return true;
+            case "cap":
+                if (!CapabilityNames.TryParse(value, out var caps, out var badCap))
+                {
+                    errors.Add($"{VassalOptionRules.Where(where)}{key} = {value}: unknown capability \"{badCap}\" (names as in capabilities(7) without cap_, e.g. net_bind_service, or numbers)");
+                }
+                else if (caps.Count == 0)
+                {
+                    errors.Add($"{VassalOptionRules.Where(where)}{key} = {value}: empty capability list");
+                }
+                else
+                {
+                    draft.Plan = draft.Plan with { Capabilities = caps };
+                }
+
+                return true;
             case "jailed":
                 draft.Plan = draft.Plan with { Jailed = Bool(value) };
                 return true;

@@ -116,6 +116,26 @@ public sealed class VassalPlannerJailTests
     }
 
     [Fact]
+    public void Cap_NamesNumbersAndPrefix_LastOccurrenceWins()
+    {
+        var (plan, errors) = VassalPlanner.Plan([new("cap", "sys_admin"), new("cap", "net_bind_service, CAP_SYS_NICE,13,13"), s_patch]);
+
+        Assert.Empty(errors);
+        Assert.Equal([10, 23, 13], plan.Jail.Capabilities);
+    }
+
+    [Theory]
+    [InlineData("net_bind", "cap = net_bind: unknown capability \"net_bind\" (names as in capabilities(7) without cap_, e.g. net_bind_service, or numbers)")]
+    [InlineData("64", "cap = 64: unknown capability \"64\" (names as in capabilities(7) without cap_, e.g. net_bind_service, or numbers)")]
+    [InlineData(",", "cap = ,: empty capability list")]
+    public void Cap_Bad_IsOneError(string value, string expected)
+    {
+        var (_, errors) = VassalPlanner.Plan([new("cap", value), s_patch]);
+
+        Assert.Equal([expected], errors);
+    }
+
+    [Fact]
     public void NamespaceNames_Describe_OneNamePerFlag()
     {
         Assert.True(NamespaceNames.TryParse("fs,net,mnt", out var mask, out _));
