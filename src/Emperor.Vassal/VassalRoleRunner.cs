@@ -88,6 +88,7 @@ internal static class VassalRoleRunner
 
     private static void Apply(VassalPlan plan, Credentials credentials, bool privileged)
     {
+        CgroupJoin.Join(plan.Jail);
         Hooks.Run(plan.Jail, HookPhase.InJail);
         if (plan.Chdir is { } dir && Sys.chdir(dir) != 0)
         {

@@ -26,6 +26,15 @@ internal sealed record JailPlan
     /// </summary>
     public IReadOnlyList<int> Capabilities { get; init; } = [];
 
+    /// <summary><c>cgroup = PATH</c>: cgroups to create (if missing) and join, v1 or v2, in order.</summary>
+    public IReadOnlyList<string> Cgroups { get; init; } = [];
+
+    /// <summary><c>cgroup-opt = KEY=VALUE</c>: written to PATH/KEY of each cgroup that has that file.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> CgroupOptions { get; init; } = [];
+
+    /// <summary><c>cgroup-dir-mode</c>: the mode of a cgroup directory (uWSGI's default 0700).</summary>
+    public int CgroupDirMode { get; init; } = Convert.ToInt32("700", 8);
+
     /// <summary><c>jailed</c>: run the post-jail hooks even without <c>unshare</c>.</summary>
     public bool Jailed { get; init; }
 }

@@ -46,7 +46,6 @@ internal static class VassalOptionRules
         ["scgi-nph-socket"] = Socket, ["raw-socket"] = Socket, ["puwsgi-socket"] = Socket,
         ["undeferred-shared-socket"] = Socket, ["abstract-socket"] = Socket, ["map-socket"] = Socket,
         ["reuse-port"] = Socket, ["freebind"] = Socket, ["tcp-fast-open"] = Socket, ["tcp-fastopen"] = Socket,
-        ["cgroup"] = Namespace, ["cgroup-opt"] = Namespace,
         ["so-keepalive"] = Socket, ["socket-sndbuf"] = Socket, ["socket-rcvbuf"] = Socket, ["zerg"] = Socket,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 

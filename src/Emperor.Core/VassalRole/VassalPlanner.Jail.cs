@@ -53,6 +53,24 @@ internal static partial class VassalPlanner
                 }
 
                 return true;
+            case "cgroup":
+                draft.Cgroups.Add(value);
+                return true;
+            case "cgroup-opt":
+                var sep = value.IndexOfAny(['=', ':']);
+                if (sep <= 0)
+                {
+                    errors.Add($"{VassalOptionRules.Where(where)}{key} = {value}: expected KEY=VALUE, e.g. memory.limit_in_bytes=268435456");
+                }
+                else
+                {
+                    draft.CgroupOptions.Add(new(value[..sep], value[(sep + 1)..]));
+                }
+
+                return true;
+            case "cgroup-dir-mode":
+                draft.Plan = draft.Plan with { CgroupDirMode = Octal(key, value, errors) ?? draft.Plan.CgroupDirMode };
+                return true;
             case "jailed":
                 draft.Plan = draft.Plan with { Jailed = Bool(value) };
                 return true;
@@ -96,6 +114,11 @@ internal static partial class VassalPlanner
     /// <summary>Combinations that cannot work, or would harm the host.</summary>
     private static void JailChecks(JailPlan jail, List<string> errors)
     {
+        if (jail.CgroupOptions.Count > 0 && jail.Cgroups.Count == 0)
+        {
+            errors.Add("cgroup-opt needs a cgroup = PATH to apply to");
+        }
+
         // pivot_root first makes every mount private (as uWSGI does): in the host's mount namespace that would change
         // propagation for the whole machine, so it needs a mount namespace of its own.
         if (jail.PivotRoot is not null && (jail.Unshare & NamespaceNames.CloneNewNs) == 0)
@@ -111,9 +134,15 @@ internal static partial class VassalPlanner
 
         public List<HookSpec> Hooks { get; } = [];
 
+        public List<string> Cgroups { get; } = [];
+
+        public List<KeyValuePair<string, string>> CgroupOptions { get; } = [];
+
         /// <summary>Hooks by phase; in a phase the hook- lines before the exec- lines (OrderBy is stable).</summary>
         public JailPlan Build() => Plan with
         {
+            Cgroups = Cgroups,
+            CgroupOptions = CgroupOptions,
             Hooks = [.. Hooks.OrderBy(h => h.Phase).ThenBy(h => h.Option.StartsWith("exec-", StringComparison.Ordinal) ? 1 : 0)],
         };
     }

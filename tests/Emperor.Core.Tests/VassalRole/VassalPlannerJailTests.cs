@@ -136,6 +136,27 @@ public sealed class VassalPlannerJailTests
     }
 
     [Fact]
+    public void Cgroups_PathsAndOptionsAccumulate_DirModeDefaultsTo0700()
+    {
+        var (plan, errors) = VassalPlanner.Plan(
+            [new("cgroup", "/sys/fs/cgroup/memory/app"), new("cgroup-opt", "memory.limit_in_bytes=64M"), new("cgroup", "/sys/fs/cgroup/unified/app"), new("cgroup-opt", "pids.max:50"), s_patch]);
+
+        Assert.Empty(errors);
+        Assert.Equal(["/sys/fs/cgroup/memory/app", "/sys/fs/cgroup/unified/app"], plan.Jail.Cgroups);
+        Assert.Equal([new("memory.limit_in_bytes", "64M"), new KeyValuePair<string, string>("pids.max", "50")], plan.Jail.CgroupOptions);
+        Assert.Equal(Convert.ToInt32("700", 8), plan.Jail.CgroupDirMode);
+    }
+
+    [Fact]
+    public void CgroupOpt_WithoutACgroup_OrWithoutAValue_AreErrors()
+    {
+        Assert.Equal(["cgroup-opt needs a cgroup = PATH to apply to"], VassalPlanner.Plan([new("cgroup-opt", "pids.max=5"), s_patch]).Errors);
+        Assert.Equal(
+            ["cgroup-opt = pids.max: expected KEY=VALUE, e.g. memory.limit_in_bytes=268435456"],
+            VassalPlanner.Plan([new("cgroup", "/c"), new("cgroup-opt", "pids.max"), s_patch]).Errors);
+    }
+
+    [Fact]
     public void NamespaceNames_Describe_OneNamePerFlag()
     {
         Assert.True(NamespaceNames.TryParse("fs,net,mnt", out var mask, out _));
