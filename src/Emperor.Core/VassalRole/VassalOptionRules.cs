@@ -24,30 +24,39 @@ internal static class VassalOptionRules
     private const string Socket = "the vassal role binds only socket, http-socket, uwsgi-socket and shared-socket, with default options";
 
     /// <summary>Options uWSGI applies before the exec of a binary patch that the vassal role does not carry out.</summary>
-    private static readonly FrozenDictionary<string, string> s_refused = new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        ["setns"] = Namespace, ["setns-socket"] = Namespace, ["setns-socket-skip"] = Namespace, ["setns-skip"] = Namespace,
-        ["setns-preopen"] = Namespace, ["namespace"] = Namespace, ["ns"] = Namespace, ["namespace-keep-mount"] = Namespace,
-        ["namespace-net"] = Namespace, ["ns-net"] = Namespace, ["refork"] = Namespace, ["re-fork"] = Namespace,
-        ["refork-as-root"] = Namespace, ["re-fork-as-root"] = Namespace, ["refork-post-jail"] = Namespace,
-        ["re-fork-post-jail"] = Namespace,
-        ["mount-asap"] = Mount, ["mount-pre-jail"] = Mount, ["mount-post-jail"] = Mount, ["mount-in-jail"] = Mount,
-        ["mount-as-root"] = Mount, ["umount-asap"] = Mount, ["umount-pre-jail"] = Mount, ["umount-post-jail"] = Mount,
-        ["umount-in-jail"] = Mount, ["umount-as-root"] = Mount,
-        ["call-asap"] = Call, ["call-pre-jail"] = Call, ["call-post-jail"] = Call, ["call-in-jail"] = Call,
-        ["call-as-root"] = Call, ["call-as-user"] = Call,
-        ["wait-for-interface"] = Wait, ["wait-interface"] = Wait, ["wait-for-iface"] = Wait, ["wait-iface"] = Wait,
-        ["wait-for-fs"] = Wait, ["wait-for-file"] = Wait, ["wait-for-dir"] = Wait, ["wait-for-mountpoint"] = Wait,
-        ["daemonize"] = Output, ["logto"] = Output, ["logfile-chown"] = Output, ["logfile-chmod"] = Output,
-        ["pidfile"] = Output, ["envdir"] = Output, ["early-envdir"] = Output, ["immediate-uid"] = Output,
-        ["immediate-gid"] = Output, ["binsh"] = Output, ["file-write"] = Output, ["prio"] = Output,
-        ["suwsgi-socket"] = Socket, ["ssl-socket"] = Socket, ["http11-socket"] = Socket, ["https-socket"] = Socket,
-        ["fastcgi-socket"] = Socket, ["fastcgi-nph-socket"] = Socket, ["scgi-socket"] = Socket,
-        ["scgi-nph-socket"] = Socket, ["raw-socket"] = Socket, ["puwsgi-socket"] = Socket,
-        ["undeferred-shared-socket"] = Socket, ["abstract-socket"] = Socket, ["map-socket"] = Socket,
-        ["reuse-port"] = Socket, ["freebind"] = Socket, ["tcp-fast-open"] = Socket, ["tcp-fastopen"] = Socket,
-        ["so-keepalive"] = Socket, ["socket-sndbuf"] = Socket, ["socket-rcvbuf"] = Socket, ["zerg"] = Socket,
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+    private static readonly FrozenDictionary<string, string> s_refused = Build(
+        (Namespace,
+        [
+            "setns", "setns-socket", "setns-socket-skip", "setns-skip", "setns-preopen", "namespace", "ns",
+            "namespace-keep-mount", "namespace-net", "ns-net", "refork", "re-fork", "refork-as-root",
+            "re-fork-as-root", "refork-post-jail", "re-fork-post-jail",
+        ]),
+        (Mount,
+        [
+            "mount-asap", "mount-pre-jail", "mount-post-jail", "mount-in-jail", "mount-as-root", "umount-asap",
+            "umount-pre-jail", "umount-post-jail", "umount-in-jail", "umount-as-root",
+        ]),
+        (Call,
+        [
+            "call-asap", "call-pre-jail", "call-post-jail", "call-in-jail", "call-as-root", "call-as-user",
+        ]),
+        (Wait,
+        [
+            "wait-for-interface", "wait-interface", "wait-for-iface", "wait-iface", "wait-for-fs", "wait-for-file",
+            "wait-for-dir", "wait-for-mountpoint",
+        ]),
+        (Output,
+        [
+            "daemonize", "logto", "logfile-chown", "logfile-chmod", "pidfile", "envdir", "early-envdir",
+            "immediate-uid", "immediate-gid", "binsh", "file-write", "prio",
+        ]),
+        (Socket,
+        [
+            "suwsgi-socket", "ssl-socket", "http11-socket", "https-socket", "fastcgi-socket", "fastcgi-nph-socket",
+            "scgi-socket", "scgi-nph-socket", "raw-socket", "puwsgi-socket", "undeferred-shared-socket",
+            "abstract-socket", "map-socket", "reuse-port", "freebind", "tcp-fast-open", "tcp-fastopen",
+            "so-keepalive", "socket-sndbuf", "socket-rcvbuf", "zerg",
+        ]));
 
     /// <summary>Read by the config language itself (sections, placeholders, logic, includes): neither used nor ignored.</summary>
     private static readonly FrozenSet<string> s_language = new[]
@@ -56,6 +65,9 @@ internal static class VassalOptionRules
         "set", "set-placeholder", "set-ph", "get", "declare-option", "declare-option2", "strict", "for", "endfor",
         "end-for", "endif", "end-if", "show-config",
     }.ToFrozenSet(StringComparer.Ordinal);
+
+    private static FrozenDictionary<string, string> Build(params (string Reason, string[] Options)[] groups) =>
+        groups.SelectMany(g => g.Options.Select(o => KeyValuePair.Create(o, g.Reason))).ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Why the vassal role refuses <paramref name="option"/>, or <see langword="null"/> when it does not.</summary>
     public static string? RefusalReason(string option) => s_refused.GetValueOrDefault(option);
