@@ -25,6 +25,27 @@ public sealed class VassalNamespaceTests
         Assert.Equal($"{program} --ini {ini}", report["argv"]);
     }
 
+    /// <summary>The same file in a real Emperor's vassal directory: the Emperor runs it with its own vassal role.</summary>
+    [Fact(Timeout = Deadlines.Test)]
+    public async Task SeedExample_UnderARealEmperor_RunsIsolated()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        using var box = new Sandbox("ns-seed-emperor");
+        var vassals = Directory.CreateDirectory(box.Combine("vassals")).FullName;
+        var program = ScriptApp.Write(box);
+        File.AppendAllText(program, "exec sleep 600\n"); // stay up after the report, so the Emperor does not respawn it
+        File.WriteAllText(Path.Combine(vassals, "funny.ini"), $"[uwsgi]\nuid = 1000\ngid = 1000\nunshare = net\nunprivileged-binary-patch = {program}\n");
+        await using var guard = new LeakGuard();
+        await using var emperor = await EmperorProcess.StartWithStatsAsync(guard, ["--emperor", vassals], "/", cancel);
+
+        var report = await Wait.ForValueAsync(() => ScriptApp.TryRead(box.Report), Deadlines.Emperor, "the vassal's report", cancel);
+
+        Assert.Equal("1000", report["uid"]);
+        Assert.Equal("lo", report["ifaces"]);
+        Assert.NotEqual(OwnNamespace("net"), report["netns"]);
+        Assert.Equal($"{program} --ini funny.ini", report["argv"]);
+    }
+
     /// <summary>The control for the test above: without unshare the program is in our network namespace.</summary>
     [Fact(Timeout = Deadlines.Test)]
     public async Task WithoutUnshare_TheProgramSharesTheHostNetworkNamespace()
