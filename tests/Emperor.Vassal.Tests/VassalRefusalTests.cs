@@ -48,6 +48,23 @@ public sealed class VassalRefusalTests
             run.StandardErrorLines);
     }
 
+    /// <summary>The seed example with a typo: uWSGI would refuse "unshar" as unrecognised; ignoring it would run the program unjailed.</summary>
+    [Fact(Timeout = Deadlines.Test)]
+    public async Task MistypedJailOption_IsRefusedWithTheSuggestion()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        using var box = new Sandbox("refuse-typo");
+        await using var guard = new LeakGuard();
+        var ini = box.Ini(["uid = 1000", "gid = 1000", "unshar = net", .. VassalRun.ReportingApp(box.Report)]);
+        await using var run = VassalRun.Start(guard, ini);
+
+        await VassalRun.AssertFailsWithAsync(
+            run,
+            $"{Prefix}{ini}:4: unshar = net: unknown option; did you mean unshare? (uWSGI refuses an unknown option; ignored, this one could run the program without what the file asks for)",
+            cancel);
+        Assert.False(File.Exists(box.Report));
+    }
+
     [Fact(Timeout = Deadlines.Test)]
     public async Task RefusedOptionOnTheCommandLine_NamesTheCommandLine()
     {

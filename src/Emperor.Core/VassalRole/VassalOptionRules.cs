@@ -58,6 +58,17 @@ internal static class VassalOptionRules
             "so-keepalive", "socket-sndbuf", "socket-rcvbuf", "zerg",
         ]));
 
+    /// <summary>Options that change what the program runs with or where, carried out by the vassal role.</summary>
+    private static readonly string[] s_carriedOut =
+    [
+        "socket", "http-socket", "uwsgi-socket", "shared-socket", "listen", "chmod-socket", "chown-socket",
+        "privileged-binary-patch", "privileged-binary-patch-arg", "unprivileged-binary-patch",
+        "unprivileged-binary-patch-arg", "chdir", "env", "unenv", "umask", "limit-as", "limit-nproc", "max-fd", "chroot",
+        "uid", "gid", "add-gid", "no-initgroups", "unshare", "unshare2", "pivot-root", "jailed", "cap", "cgroup",
+        "cgroup-opt", "cgroup-dir-mode", "hook-asap", "hook-pre-jail", "hook-in-jail", "hook-post-jail", "hook-as-root",
+        "hook-as-user", "exec-asap", "exec-pre-jail", "exec-in-jail", "exec-post-jail", "exec-as-root", "exec-as-user",
+    ];
+
     /// <summary>Read by the config language itself (sections, placeholders, logic, includes): neither used nor ignored.</summary>
     private static readonly FrozenSet<string> s_language = new[]
     {
@@ -79,6 +90,22 @@ internal static class VassalOptionRules
     /// <summary>"FILE:LINE: " for a known location, else "".</summary>
     public static string Where(ConfigLocation? where) =>
         where is { Source.Length: > 0 } w ? $"{w.Source}:{w.Line}: " : string.Empty;
+
+    /// <summary>
+    /// A name that is no uWSGI option but one edit away from one that changes how the program runs (<c>caps</c>,
+    /// <c>unshar</c>, <c>uidd</c>): the option uWSGI would have refused as unrecognised, or null. Such a name is most
+    /// likely a typo, and ignoring it would run the program unjailed. Other unknown names are placeholders or plugin
+    /// options.
+    /// </summary>
+    public static string? MistypedGuardedOption(string option)
+    {
+        if (option.Length < 3 || UwsgiOptionTable.Find(option) is not null)
+        {
+            return null;
+        }
+
+        return s_carriedOut.Concat(s_refused.Keys).FirstOrDefault(known => OptionSuggester.Distance(option, known) == 1);
+    }
 
     /// <summary>An option the config language consumed or uWSGI applied while reading the config.</summary>
     public static bool IsConfigLanguage(string option) =>

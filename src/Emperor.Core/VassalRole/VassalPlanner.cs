@@ -118,6 +118,10 @@ internal static partial class VassalPlanner
                     {
                         errors.Add(VassalOptionRules.Refusal(where, key, value, reason));
                     }
+                    else if (VassalOptionRules.MistypedGuardedOption(key) is { } meant)
+                    {
+                        errors.Add($"{VassalOptionRules.Where(where)}{key} = {value}: unknown option; did you mean {meant}? (uWSGI refuses an unknown option; ignored, this one could run the program without what the file asks for)");
+                    }
                     else if (!VassalOptionRules.IsConfigLanguage(key) && !ignored.Contains(key))
                     {
                         ignored.Add(key);

@@ -60,6 +60,32 @@ public sealed class VassalPlannerRulesTests
         Assert.Equal(Convert.ToInt32("660", 8), plan.ChmodSocket);
     }
 
+    [Theory]
+    [InlineData("caps", "cap")]
+    [InlineData("unshar", "unshare")]
+    [InlineData("uidd", "uid")]
+    [InlineData("cgroups", "cgroup")]
+    [InlineData("exec-as-roots", "exec-as-root")]
+    [InlineData("pidfiles", "pidfile")]
+    public void OneEditFromAnOptionThatChangesHowTheProgramRuns_IsAnErrorWithTheSuggestion(string typed, string meant)
+    {
+        var (_, errors) = VassalPlanner.Plan([new(typed, "x"), s_patch], [new("app.ini", 5, 1), new("app.ini", 6, 1)]);
+
+        Assert.Equal([$"app.ini:5: {typed} = x: unknown option; did you mean {meant}? (uWSGI refuses an unknown option; ignored, this one could run the program without what the file asks for)"], errors);
+    }
+
+    [Theory]
+    [InlineData("base")] // a placeholder
+    [InlineData("pythonpath")] // a plugin option
+    [InlineData("emperor-fd")] // UWSGI_EMPEROR_FD seen as an option
+    public void OtherUnknownNames_AreIgnored(string name)
+    {
+        var (plan, errors) = VassalPlanner.Plan([new(name, "x"), s_patch]);
+
+        Assert.Empty(errors);
+        Assert.Equal([name], plan.IgnoredOptions);
+    }
+
     [Fact]
     public void EveryRefusedOptionIsAKnownUwsgiOption()
     {
