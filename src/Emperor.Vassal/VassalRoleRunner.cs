@@ -10,7 +10,8 @@ namespace Emperor.Vassal;
 /// <summary>
 /// <c>emperor --ini app.ini</c>: a vassal instance. In uWSGI's order (spec §11): load the config, bind the
 /// declared sockets while privileged, run the privileged binary patch, or else apply chdir, env, umask,
-/// rlimits, chroot, gid/groups, uid and run the unprivileged one. The app receives its sockets the systemd
+/// rlimits, chroot, gid/groups, uid and run the unprivileged one. The jail steps (cgroups, unshare, pivot_root,
+/// capabilities, the hook phases) sit between them in uWSGI's order; docs/jails.md has the whole sequence. The app receives its sockets the systemd
 /// way (LISTEN_FDS from fd 3), keeps UWSGI_EMPEROR_FD and NOTIFY_SOCKET, and nothing else is inherited.
 /// </summary>
 /// <remarks>
