@@ -10,7 +10,8 @@ namespace Emperor.Vassal;
 /// <summary>
 /// <c>emperor --ini app.ini</c>: a vassal instance. In uWSGI's order (spec §11): load the config, bind the
 /// declared sockets while privileged, run the privileged binary patch, or else apply chdir, env, umask,
-/// rlimits, chroot, gid/groups, uid and run the unprivileged one. The app receives its sockets the systemd
+/// rlimits, chroot, gid/groups, uid and run the unprivileged one. The jail steps (cgroups, unshare, pivot_root,
+/// capabilities, the hook phases) sit between them in uWSGI's order; docs/jails.md has the whole sequence. The app receives its sockets the systemd
 /// way (LISTEN_FDS from fd 3), keeps UWSGI_EMPEROR_FD and NOTIFY_SOCKET, and nothing else is inherited.
 /// </summary>
 /// <remarks>
@@ -26,7 +27,7 @@ internal static class VassalRoleRunner
         var name = VassalName(args);
         try
         {
-            var (plan, errors) = VassalPlanner.Plan(loaded.Options);
+            var (plan, errors) = VassalPlanner.Plan(loaded.Options, loaded.Locations);
             if (errors.Count > 0)
             {
                 foreach (var e in errors)
@@ -37,6 +38,7 @@ internal static class VassalRoleRunner
                 return 1;
             }
 
+            DebugLog.Ignored(name, plan.IgnoredOptions);
             return Execute(plan, args);
         }
         catch (VassalFailure f)
@@ -60,7 +62,9 @@ internal static class VassalRoleRunner
 
         // Names are resolved now, outside any chroot, as uWSGI resolves them while parsing.
         var credentials = Credentials.Resolve(plan);
+        Hooks.Run(plan.Jail, HookPhase.Asap);
         var sockets = BoundSockets.Bind(plan, HeldSocketVariables.Decode(Environment.GetEnvironmentVariable(HeldSocketVariables.Held)), OnDemandFd());
+        Hooks.Run(plan.Jail, HookPhase.PreJail);
 
         if (plan.PrivilegedPatch is { } early)
         {
@@ -85,6 +89,8 @@ internal static class VassalRoleRunner
 
     private static void Apply(VassalPlan plan, Credentials credentials, bool privileged)
     {
+        CgroupJoin.Join(plan.Jail);
+        Hooks.Run(plan.Jail, HookPhase.InJail);
         if (plan.Chdir is { } dir && Sys.chdir(dir) != 0)
         {
             throw new VassalFailure($"chdir({dir}): {Errno()}");
@@ -103,6 +109,13 @@ internal static class VassalRoleRunner
         SetLimit(Sys.RLIMIT_AS, plan.LimitAs, "limit-as");
         SetLimit(Sys.RLIMIT_NPROC, plan.LimitNproc, "limit-nproc");
         SetLimit(Sys.RLIMIT_NOFILE, plan.MaxFd, "max-fd");
+        var unshared = Jail.Unshare(plan.Jail);
+        Capabilities.BeforeDrop(plan.Jail);
+        if (unshared || plan.Jail.Jailed)
+        {
+            Hooks.Run(plan.Jail, HookPhase.PostJail);
+        }
+
         if (plan.Chroot is { } root)
         {
             if (Sys.chroot(root) != 0)
@@ -113,7 +126,11 @@ internal static class VassalRoleRunner
             Sys.chdir("/");
         }
 
+        Jail.AfterRootChange(plan.Jail);
+        Hooks.Run(plan.Jail, HookPhase.AsRoot);
         credentials.Apply(privileged);
+        Capabilities.AfterDrop(plan.Jail);
+        Hooks.Run(plan.Jail, HookPhase.AsUser);
     }
 
     private static unsafe void SetLimit(int resource, long? value, string option)

@@ -7,6 +7,10 @@ namespace Emperor.Core.Config;
 /// </summary>
 internal sealed record ConfigLoadResult(IReadOnlyList<ConfigOption> Options, IReadOnlyList<ConfigDiagnostic> Diagnostics)
 {
+    /// <summary>Where each entry of <see cref="Options"/> was written (same index), so a consumer can name the file and
+    /// line of an option it refuses. Empty when the result was built without them.</summary>
+    public IReadOnlyList<ConfigLocation> Locations { get; init; } = [];
+
     public bool HasErrors => Diagnostics.Any(d => d.Severity == ConfigSeverity.Error);
 
     /// <summary>The first value of <paramref name="key"/> (what <c>%(key)</c> sees), or <see langword="null"/>.</summary>

@@ -35,6 +35,6 @@ internal static class ConfigLoader
         session.Configure();
         session.Finish();
         diagnostics.AddRange(session.Diagnostics);
-        return new ConfigLoadResult([.. session.Options], diagnostics);
+        return new ConfigLoadResult([.. session.Options], diagnostics) { Locations = [.. session.Locations] };
     }
 }

@@ -54,6 +54,15 @@ internal sealed record VassalPlan
     /// </summary>
     public bool InitGroups { get; init; } = true;
 
+    /// <summary>Namespaces, root change, hooks, capabilities and cgroups, each in its uWSGI phase.</summary>
+    public JailPlan Jail { get; init; } = JailPlan.None;
+
     /// <summary>uWSGI app-server options found (module, wsgi-file, ...): we cannot host those.</summary>
     public IReadOnlyList<string> AppServerOptions { get; init; } = [];
+
+    /// <summary>
+    /// Options read only by uWSGI's app server, which a binary patch replaces (uWSGI never reaches them once it has
+    /// exec'd the patch): ignored, each named once, in first-seen order, for the debug line.
+    /// </summary>
+    public IReadOnlyList<string> IgnoredOptions { get; init; } = [];
 }

@@ -7,7 +7,7 @@ namespace Emperor.Core.VassalRole;
 /// Turns a loaded vassal config into a <see cref="VassalPlan"/>. Pure. Scalars: the last occurrence wins;
 /// lists accumulate (spec §12.5). Every bad value is an error naming the option.
 /// </summary>
-internal static class VassalPlanner
+internal static partial class VassalPlanner
 {
     /// <summary>uWSGI options that need uWSGI itself to host an app; our vassal role only runs programs.</summary>
     private static readonly HashSet<string> s_appServer = new(StringComparer.Ordinal)
@@ -16,7 +16,9 @@ internal static class VassalPlanner
         "plugin", "plugins", "wsgi-env-behaviour", "pymodule-alias", "eval", "app", "lazy-apps", "threads",
     };
 
-    public static (VassalPlan Plan, List<string> Errors) Plan(IReadOnlyList<ConfigOption> options)
+    /// <param name="options">The loaded options, in order.</param>
+    /// <param name="locations">Where each option was written (same index), to name file and line in a refusal; may be empty.</param>
+    public static (VassalPlan Plan, List<string> Errors) Plan(IReadOnlyList<ConfigOption> options, IReadOnlyList<ConfigLocation>? locations = null)
     {
         var errors = new List<string>();
         var plan = new VassalPlan();
@@ -25,9 +27,13 @@ internal static class VassalPlanner
         var unenv = new List<string>();
         var addGids = new List<string>();
         var appServer = new List<string>();
-        foreach (var (key, raw) in options)
+        var ignored = new List<string>();
+        var jail = new JailDraft();
+        for (var index = 0; index < options.Count; index++)
         {
+            var (key, raw) = options[index];
             var value = raw ?? string.Empty;
+            ConfigLocation? where = locations is not null && index < locations.Count ? locations[index] : null;
             switch (key)
             {
                 case "socket" or "http-socket" or "uwsgi-socket" or "shared-socket" or "s":
@@ -44,7 +50,7 @@ internal static class VassalPlanner
                 case "listen" or "l":
                     plan = plan with { ListenBacklog = Int(key, value, errors, plan.ListenBacklog, min: 1) };
                     break;
-                case "chmod-socket":
+                case "chmod-socket" or "chmod":
                     plan = plan with { ChmodSocket = value.Length == 0 ? 438 : Octal(key, value, errors) };
                     break;
                 case "chown-socket":
@@ -103,6 +109,24 @@ internal static class VassalPlanner
                     plan = plan with { InitGroups = !Bool(value) };
                     break;
                 default:
+                    if (PlanJail(key, value, where, jail, errors))
+                    {
+                        break;
+                    }
+
+                    if (VassalOptionRules.RefusalReason(key) is { } reason)
+                    {
+                        errors.Add(VassalOptionRules.Refusal(where, key, value, reason));
+                    }
+                    else if (VassalOptionRules.MistypedGuardedOption(key) is { } meant)
+                    {
+                        errors.Add($"{VassalOptionRules.Where(where)}{key} = {value}: unknown option; did you mean {meant}? (uWSGI refuses an unknown option; ignored, this one could run the program without what the file asks for)");
+                    }
+                    else if (!VassalOptionRules.IsConfigLanguage(key) && !ignored.Contains(key))
+                    {
+                        ignored.Add(key);
+                    }
+
                     if (s_appServer.Contains(key))
                     {
                         appServer.Add(key);
@@ -112,7 +136,8 @@ internal static class VassalPlanner
             }
         }
 
-        plan = plan with { Sockets = sockets, Env = env, Unenv = unenv, AddGids = addGids, AppServerOptions = appServer };
+        plan = plan with { Sockets = sockets, Env = env, Unenv = unenv, AddGids = addGids, AppServerOptions = appServer, IgnoredOptions = ignored, Jail = jail.Build() };
+        JailChecks(plan.Jail, errors);
         if (plan.PrivilegedPatch is null && plan.UnprivilegedPatch is null)
         {
             errors.Add(appServer.Count > 0

@@ -44,6 +44,9 @@ internal sealed partial class ConfigSession
 
     public IEnumerable<ConfigOption> Options => _options.Select(o => new ConfigOption(o.Key, o.Value));
 
+    /// <summary>Where each of <see cref="Options"/> came from, in the same order.</summary>
+    public IEnumerable<ConfigLocation> Locations => _options.Select(o => o.Location);
+
     /// <summary>True when GNU getopt must not permute (POSIXLY_CORRECT set).</summary>
     public bool PosixlyCorrect => _environment.ContainsKey("POSIXLY_CORRECT");
 

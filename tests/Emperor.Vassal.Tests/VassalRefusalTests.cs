@@ -1,0 +1,119 @@
+using Emperor.Testing;
+
+namespace Emperor.Vassal.Tests;
+
+/// <summary>
+/// Never silent (issue #15 §5): an option uWSGI applies before it execs a binary patch and the vassal role does not
+/// carry out is refused with one line naming file, line and option plus the --binary-path hint; app-server options
+/// are ignored and named once at debug level.
+/// </summary>
+public sealed class VassalRefusalTests
+{
+    private const string Prefix = "emperor: vassal app.ini: ";
+    private const string Hint = "start the Emperor with --binary-path /usr/bin/uwsgi to run this vassal with real uWSGI";
+
+    [Fact(Timeout = Deadlines.Test)]
+    public async Task RefusedOption_OneLineWithFileLineAndHint_AndTheProgramNeverRuns()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        using var box = new Sandbox("refuse-one");
+        await using var guard = new LeakGuard();
+        var ini = box.Ini(["uid = 65534", "setns = /run/other-ns", .. VassalRun.ReportingApp(box.Report)]);
+        await using var run = VassalRun.Start(guard, ini);
+
+        await VassalRun.AssertFailsWithAsync(
+            run,
+            $"{Prefix}{ini}:3: setns = /run/other-ns: not supported by the Emperor's vassal role (a namespace or jail the vassal role does not set up); {Hint}",
+            cancel);
+        Assert.False(File.Exists(box.Report), "the program ran although an option was refused");
+    }
+
+    [Fact(Timeout = Deadlines.Test)]
+    public async Task TwoRefusedOptions_ExactlyOneLineEach_InFileOrder()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        using var box = new Sandbox("refuse-two");
+        await using var guard = new LeakGuard();
+        var ini = box.Ini(["daemonize = /tmp/app.log", "processes = 4", "fastcgi-socket = 127.0.0.1:0", .. VassalRun.ReportingApp(box.Report)]);
+        await using var run = VassalRun.Start(guard, ini);
+
+        var code = await run.WaitForExitAndOutputAsync(Deadlines.Child, cancel);
+
+        Assert.Equal(1, code);
+        Assert.Equal(
+            [
+                $"{Prefix}{ini}:2: daemonize = /tmp/app.log: not supported by the Emperor's vassal role (uWSGI applies it before it execs the program, the vassal role does not); {Hint}",
+                $"{Prefix}{ini}:4: fastcgi-socket = 127.0.0.1:0: not supported by the Emperor's vassal role (the vassal role binds only socket, http-socket, uwsgi-socket and shared-socket, with default options); {Hint}",
+            ],
+            run.StandardErrorLines);
+    }
+
+    /// <summary>The seed example with a typo: uWSGI would refuse "unshar" as unrecognised; ignoring it would run the program unjailed.</summary>
+    [Fact(Timeout = Deadlines.Test)]
+    public async Task MistypedJailOption_IsRefusedWithTheSuggestion()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        using var box = new Sandbox("refuse-typo");
+        await using var guard = new LeakGuard();
+        var ini = box.Ini(["uid = 1000", "gid = 1000", "unshar = net", .. VassalRun.ReportingApp(box.Report)]);
+        await using var run = VassalRun.Start(guard, ini);
+
+        await VassalRun.AssertFailsWithAsync(
+            run,
+            $"{Prefix}{ini}:4: unshar = net: unknown option; did you mean unshare? (uWSGI refuses an unknown option; ignored, this one could run the program without what the file asks for)",
+            cancel);
+        Assert.False(File.Exists(box.Report));
+    }
+
+    [Fact(Timeout = Deadlines.Test)]
+    public async Task RefusedOptionOnTheCommandLine_NamesTheCommandLine()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        using var box = new Sandbox("refuse-cli");
+        await using var guard = new LeakGuard();
+        var ini = box.Ini(VassalRun.ReportingApp(box.Report));
+        await using var run = VassalRun.Start(guard, ini, arguments: ["--ini", ini, "--pidfile", box.Combine("pid")]);
+
+        var code = await run.WaitForExitAndOutputAsync(Deadlines.Child, cancel);
+
+        Assert.Equal(1, code);
+        var line = Assert.Single(run.StandardErrorLines);
+        Assert.Contains($"pidfile = {box.Combine("pid")}: not supported by the Emperor's vassal role", line, StringComparison.Ordinal);
+        Assert.EndsWith(Hint, line, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = Deadlines.Test)]
+    public async Task AppServerOptions_WithAPatch_AreIgnored_AndNamedOnceAtDebugLevel()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        using var box = new Sandbox("ignore-debug");
+        await using var guard = new LeakGuard();
+        var ini = box.Ini(["processes = 4", "harakiri = 30", "module = app:application", "processes = 8", .. VassalRun.ReportingApp(box.Report)]);
+        await using var run = VassalRun.Start(guard, ini, environment: [new("EMPEROR_LOG_LEVEL", "debug")]);
+
+        var report = await VassalRun.ReportAfterExitAsync(run, box.Report, cancel);
+
+        Assert.Equal(0, report.Uid);
+        Assert.Equal(
+            [$"{Prefix}ignored for a binary patch (read only by uWSGI's app server): processes, harakiri, module"],
+            EmperorLines(run));
+    }
+
+    [Fact(Timeout = Deadlines.Test)]
+    public async Task AppServerOptions_WithAPatch_WithoutDebug_SayNothing()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        using var box = new Sandbox("ignore-quiet");
+        await using var guard = new LeakGuard();
+        var ini = box.Ini(["processes = 4", "master = true", .. VassalRun.ReportingApp(box.Report)]);
+        await using var run = VassalRun.Start(guard, ini, environment: [new("EMPEROR_LOG_LEVEL", "info")]);
+
+        await VassalRun.ReportAfterExitAsync(run, box.Report, cancel);
+
+        Assert.Empty(EmperorLines(run));
+    }
+
+    /// <summary>Our lines; testvassal also says it ignores the vassal's own arguments (--ini FILE) the patch passes on.</summary>
+    private static List<string> EmperorLines(TestProcess run) =>
+        [.. run.StandardErrorLines.Where(l => l.StartsWith("emperor:", StringComparison.Ordinal))];
+}
