@@ -64,6 +64,14 @@ def descendants(pid):
     return out
 
 
+def cmdline(pid):
+    try:
+        with open("/proc/%d/cmdline" % pid, "rb") as f:
+            return f.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
 def cold_request(path):
     t0 = time.monotonic()
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as c:
@@ -101,7 +109,7 @@ def run(kind, n, cold, tmp):
         bound = time.monotonic() - t0
         sockets = len([x for x in os.listdir(sdir) if x.endswith(".socket")])
         time.sleep(2)
-        before = len(descendants(proc.pid))
+        before = len([p for p in descendants(proc.pid) if "app.py" in cmdline(p)])
         rss = rss_kb(proc.pid)
         lat, ok = [], 0
         for i in random.sample(range(n), min(cold, n)):

@@ -36,7 +36,7 @@ APP = r'''
 import os, signal, socket, sys, threading, time
 mode = sys.argv[1]
 time.sleep(0.3)                                  # warm-up, as a real app has one
-if mode == "fds":
+if mode.startswith("fds"):
     s = socket.socket(fileno=3)
 else:
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -103,7 +103,7 @@ def request(port):
                     break
                 data += chunk
         ok = data.startswith(b"HTTP/1.0 200") or data.startswith(b"HTTP/1.1 200")
-        pid = data.rsplit(b" ", 1)[-1].rsplit(b"\n", 1)[-1].strip() if ok else b""
+        pid = data.strip().rsplit(b" ", 1)[-1].rsplit(b"\n", 1)[-1] if ok else b""
         return t0, time.monotonic() - t0, ok, pid, None if ok else data[:40]
     except OSError as e:
         return t0, time.monotonic() - t0, False, b"", type(e).__name__
