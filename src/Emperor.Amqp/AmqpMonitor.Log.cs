@@ -18,6 +18,12 @@ internal sealed partial class AmqpMonitor
     [LoggerMessage(EventId = 334, Level = LogLevel.Information, Message = "[emperor-amqp] message: {What} {Name}")]
     private static partial void LogMessage(ILogger logger, string what, string name);
 
+    [LoggerMessage(EventId = 335, Level = LogLevel.Information, Message = "[emperor-amqp] {Name}: no regular file at {Path}; its vassal, if any, stops")]
+    private static partial void LogNoFile(ILogger logger, string name, string path);
+
+    [LoggerMessage(EventId = 336, Level = LogLevel.Error, Message = "[emperor-amqp] a message could not be applied: {Error}")]
+    private static partial void LogApplyFailed(ILogger logger, string error);
+
     [LoggerMessage(EventId = 333, Level = LogLevel.Warning, Message = "[emperor-amqp] ignoring a message: {Error}{More}")]
     private static partial void LogBadMessage(ILogger logger, string error, string more);
 }

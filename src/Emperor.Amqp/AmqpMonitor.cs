@@ -137,7 +137,16 @@ internal sealed partial class AmqpMonitor : IImperialMonitor
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += async (_, delivery) =>
         {
-            Apply(delivery.RoutingKey, delivery.Body.Span);
+            try
+            {
+                Apply(delivery.RoutingKey, delivery.Body.Span);
+            }
+            catch (Exception e)
+            {
+                // A bug here must not cost the subscription: say it, acknowledge, go on.
+                LogApplyFailed(_logger, e.Message);
+            }
+
             await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, CancellationToken.None);
             _onDirty?.Invoke();
         };
@@ -198,6 +207,7 @@ internal sealed partial class AmqpMonitor : IImperialMonitor
                 }
                 else
                 {
+                    LogNoFile(_logger, message.Name, path);
                     _vassals.Remove(message.Name);
                 }
 
