@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Emperor.Testing;
 
 namespace Emperor.Monitors.Tests;
@@ -29,14 +28,14 @@ public sealed class BesideUwsgiTests(RabbitBroker broker) : IAsyncDisposable
 
         // No routing key, the body a path relative to each Emperor's directory (uWSGI's inline mode frees the config it keeps).
         await broker.PublishAsync(string.Empty, "app.ini");
-        await Wait.UntilAsync(() => Get(theirPort) is not null && Get(ourPort) is not null, s_deadline, $"both vassals to serve.\n--- uWSGI:\n{uwsgi.Text}\n--- ours:{emperor.Tail()}", ct);
-        Assert.Equal("hello from theirs", Get(theirPort));
-        Assert.Equal("hello from ours", Get(ourPort));
+        await Wait.UntilAsync(() => Http.Get(theirPort) is not null && Http.Get(ourPort) is not null, s_deadline, $"both vassals to serve.\n--- uWSGI:\n{uwsgi.Text}\n--- ours:{emperor.Tail()}", ct);
+        Assert.Equal("hello from theirs", Http.Get(theirPort));
+        Assert.Equal("hello from ours", Http.Get(ourPort));
 
         File.Delete(Path.Combine(theirs, "app.ini"));
         File.Delete(Path.Combine(ours, "app.ini"));
         await broker.PublishAsync(string.Empty, "app.ini");
-        await Wait.UntilAsync(() => Get(theirPort) is null && Get(ourPort) is null, s_deadline, "both vassals to stop", ct);
+        await Wait.UntilAsync(() => Http.Get(theirPort) is null && Http.Get(ourPort) is null, s_deadline, "both vassals to stop", ct);
         await emperor.WaitForStatsAsync(s => s.Vassal("app.ini") is null, s_deadline, "app.ini to leave our stats", ct);
         Assert.Equal(0, await emperor.StopAsync(s_deadline, ct));
         await StopAsync(uwsgi);
@@ -58,14 +57,14 @@ public sealed class BesideUwsgiTests(RabbitBroker broker) : IAsyncDisposable
         string[][] start = [["touch", "app.ini"]];
         await ZmqPusher.SendAsync(_guard, theirEndpoint, start);
         await ZmqPusher.SendAsync(_guard, ourEndpoint, start);
-        await Wait.UntilAsync(() => Get(theirPort) is not null && Get(ourPort) is not null, s_deadline, $"both vassals to serve.\n--- uWSGI:\n{uwsgi.Text}", ct);
-        Assert.Equal("hello from theirs", Get(theirPort));
-        Assert.Equal("hello from ours", Get(ourPort));
+        await Wait.UntilAsync(() => Http.Get(theirPort) is not null && Http.Get(ourPort) is not null, s_deadline, $"both vassals to serve.\n--- uWSGI:\n{uwsgi.Text}", ct);
+        Assert.Equal("hello from theirs", Http.Get(theirPort));
+        Assert.Equal("hello from ours", Http.Get(ourPort));
 
         string[][] stop = [["destroy", "app.ini"]];
         await ZmqPusher.SendAsync(_guard, theirEndpoint, stop);
         await ZmqPusher.SendAsync(_guard, ourEndpoint, stop);
-        await Wait.UntilAsync(() => Get(theirPort) is null && Get(ourPort) is null, s_deadline, "both vassals to stop", ct);
+        await Wait.UntilAsync(() => Http.Get(theirPort) is null && Http.Get(ourPort) is null, s_deadline, "both vassals to stop", ct);
         await emperor.WaitForStatsAsync(s => s.Vassal("app.ini") is null, s_deadline, "app.ini to leave our stats", ct);
         Assert.Equal(0, await emperor.StopAsync(s_deadline, ct));
         await StopAsync(uwsgi);
@@ -142,25 +141,5 @@ public sealed class BesideUwsgiTests(RabbitBroker broker) : IAsyncDisposable
         var emperor = await EmperorProcess.StartWithStatsAsync(_guard, ["--emperor", source, "--emperor-freq", "1", "--binary-path", Uwsgi], directory, CancellationToken.None);
         _processes.Add(emperor);
         return emperor;
-    }
-
-    private static string? Get(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            client.Connect("127.0.0.1", port);
-            client.ReceiveTimeout = 2000;
-            using var stream = client.GetStream();
-            stream.Write("GET / HTTP/1.0\r\nHost: x\r\n\r\n"u8);
-            using var reader = new StreamReader(stream);
-            var response = reader.ReadToEnd();
-            var body = response.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-            return response.StartsWith("HTTP/1.", StringComparison.Ordinal) && body > 0 ? response[(body + 4)..] : null;
-        }
-        catch (Exception e) when (e is SocketException or IOException)
-        {
-            return null;
-        }
     }
 }
