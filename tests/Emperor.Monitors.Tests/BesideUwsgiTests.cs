@@ -24,18 +24,18 @@ public sealed class BesideUwsgiTests(RabbitBroker broker) : IAsyncDisposable
         var uwsgi = StartUwsgiEmperor(theirs, "emperor_amqp", broker.Source);
         var emperor = await StartOurEmperorAsync(ours, broker.Source);
         await emperor.WaitForLineAsync("bound to the fanout exchange uwsgi.emperor", s_deadline, ct);
-        await Wait.UntilAsync(() => uwsgi.Text.Contains("AMQP heartbeat", StringComparison.Ordinal), s_deadline, "uWSGI's Emperor to log in to the broker", ct);
+        await Wait.UntilAsync(() => uwsgi.Text.Contains("AMQP subscription done", StringComparison.Ordinal), s_deadline, "uWSGI's Emperor to bind its queue", ct);
 
         // No routing key, the body a path relative to each Emperor's directory (uWSGI's inline mode frees the config it keeps).
         await broker.PublishAsync(string.Empty, "app.ini");
-        await Wait.UntilAsync(() => Http.Get(theirPort) is not null && Http.Get(ourPort) is not null, s_deadline, $"both vassals to serve.\n--- uWSGI:\n{uwsgi.Text}\n--- ours:{emperor.Tail()}", ct);
+        await BothAsync(() => Http.Get(theirPort) is not null && Http.Get(ourPort) is not null, "both vassals to serve", uwsgi, emperor, ct);
         Assert.Equal("hello from theirs", Http.Get(theirPort));
         Assert.Equal("hello from ours", Http.Get(ourPort));
 
         File.Delete(Path.Combine(theirs, "app.ini"));
         File.Delete(Path.Combine(ours, "app.ini"));
         await broker.PublishAsync(string.Empty, "app.ini");
-        await Wait.UntilAsync(() => Http.Get(theirPort) is null && Http.Get(ourPort) is null, s_deadline, "both vassals to stop", ct);
+        await BothAsync(() => Http.Get(theirPort) is null && Http.Get(ourPort) is null, "both vassals to stop", uwsgi, emperor, ct);
         await emperor.WaitForStatsAsync(s => s.Vassal("app.ini") is null, s_deadline, "app.ini to leave our stats", ct);
         Assert.Equal(0, await emperor.StopAsync(s_deadline, ct));
         await StopAsync(uwsgi);
@@ -57,14 +57,14 @@ public sealed class BesideUwsgiTests(RabbitBroker broker) : IAsyncDisposable
         string[][] start = [["touch", "app.ini"]];
         await ZmqPusher.SendAsync(_guard, theirEndpoint, start);
         await ZmqPusher.SendAsync(_guard, ourEndpoint, start);
-        await Wait.UntilAsync(() => Http.Get(theirPort) is not null && Http.Get(ourPort) is not null, s_deadline, $"both vassals to serve.\n--- uWSGI:\n{uwsgi.Text}", ct);
+        await BothAsync(() => Http.Get(theirPort) is not null && Http.Get(ourPort) is not null, "both vassals to serve", uwsgi, emperor, ct);
         Assert.Equal("hello from theirs", Http.Get(theirPort));
         Assert.Equal("hello from ours", Http.Get(ourPort));
 
         string[][] stop = [["destroy", "app.ini"]];
         await ZmqPusher.SendAsync(_guard, theirEndpoint, stop);
         await ZmqPusher.SendAsync(_guard, ourEndpoint, stop);
-        await Wait.UntilAsync(() => Http.Get(theirPort) is null && Http.Get(ourPort) is null, s_deadline, "both vassals to stop", ct);
+        await BothAsync(() => Http.Get(theirPort) is null && Http.Get(ourPort) is null, "both vassals to stop", uwsgi, emperor, ct);
         await emperor.WaitForStatsAsync(s => s.Vassal("app.ini") is null, s_deadline, "app.ini to leave our stats", ct);
         Assert.Equal(0, await emperor.StopAsync(s_deadline, ct));
         await StopAsync(uwsgi);
@@ -120,6 +120,19 @@ public sealed class BesideUwsgiTests(RabbitBroker broker) : IAsyncDisposable
         master = true
         processes = 1
         """;
+
+    /// <summary>Waits for <paramref name="condition"/>; on a timeout says what each Emperor had said by then.</summary>
+    private static async Task BothAsync(Func<bool> condition, string what, TestProcess uwsgi, EmperorProcess emperor, CancellationToken ct)
+    {
+        try
+        {
+            await Wait.UntilAsync(condition, s_deadline, what, ct);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}\n--- uWSGI's Emperor:\n{uwsgi.Text}\n--- ours:{emperor.Tail()}", e);
+        }
+    }
 
     /// <summary>SIGINT: uWSGI's Emperor buries its vassals and exits; then nothing of this test may be left.</summary>
     private async Task StopAsync(TestProcess uwsgi)
