@@ -71,13 +71,16 @@ public sealed class OneFileManyVassalsTests : IAsyncDisposable
     [Theory(Timeout = 60_000)]
     [InlineData("fleet.yml")]
     [InlineData("fleet.json")]
-    public async Task YamlAndJson_ListSectionsToo(string name)
+    [InlineData("fleet.xml")]
+    public async Task YamlJsonAndXml_ListSectionsToo(string name)
     {
         var ct = TestContext.Current.CancellationToken;
         var vassals = Directory.CreateDirectory(_dir.Combine("vassals")).FullName;
         var command = $"exec {TestPaths.TestVassalBinary} --protocol --send 1";
         File.WriteAllText(Path.Combine(vassals, name), name.EndsWith(".yml", StringComparison.Ordinal)
             ? $"emperor:\n  vassals: '*'\nx:\n  unprivileged-binary-patch-arg: {command}\ny:\n  unprivileged-binary-patch-arg: {command}\n"
+            : name.EndsWith(".xml", StringComparison.Ordinal)
+            ? $"<fleet><emperor><vassals>x y</vassals></emperor><uwsgi id=\"x\"><unprivileged-binary-patch-arg>{command}</unprivileged-binary-patch-arg></uwsgi><uwsgi id=\"y\"><unprivileged-binary-patch-arg>{command}</unprivileged-binary-patch-arg></uwsgi></fleet>"
             : $$$"""{"emperor": {"vassals": "x y"}, "x": {"unprivileged-binary-patch-arg": "{{{command}}}"}, "y": {"unprivileged-binary-patch-arg": "{{{command}}}"}}""");
         var emperor = _emperor = await EmperorProcess.StartWithStatsAsync(_guard, ["--emperor", vassals, "--emperor-freq", "1"], _dir.Path, ct);
         await emperor.WaitForRunningPidAsync(name + ":x", s_deadline, ct);

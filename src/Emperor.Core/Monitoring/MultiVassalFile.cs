@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Xml;
 using Emperor.Core.Config.Formats;
 
 namespace Emperor.Core.Monitoring;
@@ -8,7 +9,9 @@ namespace Emperor.Core.Monitoring;
 /// One file, many vassals: a vassal file whose <c>[emperor]</c> section (an <c>emperor:</c> key in YAML, an
 /// <c>"emperor"</c> object in JSON) says <c>vassals = a b c</c>, or <c>vassals = *</c> for every section but
 /// <c>[emperor]</c>, is one vassal per listed section, named <c>FILE:SECTION</c> and started as
-/// <c>--ini FILE:SECTION</c> (uWSGI reads exactly that section). Pure: the caller reads the file.
+/// <c>--ini FILE:SECTION</c> (uWSGI reads exactly that section). In XML the sections are the root's
+/// <c>&lt;uwsgi id="NAME"&gt;</c> children (what <c>--xml FILE:NAME</c> selects) and the list is
+/// <c>&lt;emperor&gt;&lt;vassals&gt;a b&lt;/vassals&gt;&lt;/emperor&gt;</c>. Pure: the caller reads the file.
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
@@ -16,7 +19,7 @@ namespace Emperor.Core.Monitoring;
 /// file it loads (<c>ini = :common</c>, likewise <c>yaml</c>, <c>json</c>, <c>inherit</c>, <c>include</c>…): so an
 /// edit reloads exactly the vassals whose configuration it changes. Nothing is expanded or executed here (an
 /// <c>@(exec://…)</c> runs in the vassal, never in the Emperor).</item>
-/// <item>XML and <c>--emperor-extra-extension</c> files are not read this way yet: they stay one vassal each.</item>
+/// <item><c>--emperor-extra-extension</c> files are not read this way: they stay one vassal each.</item>
 /// <item>A listed section that the file does not have is a problem (reported) and no vassal.</item>
 /// </list>
 /// </remarks>
@@ -47,7 +50,9 @@ internal static class MultiVassalFile
             return null;
         }
 
-        var listing = Entries(format, text, fileName, EmperorSection).Where(e => e.Key == "vassals").Select(e => e.Value).ToList();
+        var listing = format == "xml"
+            ? XmlListing(text)
+            : Entries(format, text, fileName, EmperorSection).Where(e => e.Key == "vassals").Select(e => e.Value).ToList();
         if (listing.Count == 0)
         {
             return null;
@@ -94,12 +99,14 @@ internal static class MultiVassalFile
         fileName.EndsWith(".ini", StringComparison.Ordinal) ? "ini"
         : fileName.EndsWith(".yml", StringComparison.Ordinal) || fileName.EndsWith(".yaml", StringComparison.Ordinal) ? "yaml"
         : fileName.EndsWith(".json", StringComparison.Ordinal) || fileName.EndsWith(".js", StringComparison.Ordinal) ? "json"
+        : fileName.EndsWith(".xml", StringComparison.Ordinal) ? "xml"
         : null;
 
     private static IReadOnlyList<ConfigEntry> Entries(string format, string text, string fileName, string section) => format switch
     {
         "ini" => IniConfigReader.Read(text, fileName, section).Entries,
         "yaml" => YamlConfigReader.Read(text, fileName, section).Entries,
+        "xml" => XmlConfigReader.Read(text, fileName, section).Entries,
         _ => JsonConfigReader.Read(text, fileName, section).Entries,
     };
 
@@ -107,6 +114,11 @@ internal static class MultiVassalFile
     private static List<string> SectionsOf(string format, string text)
     {
         var sections = new List<string>();
+        if (format == "xml")
+        {
+            return [.. XmlElements(text).Where(e => e.Depth == 1 && e.Name == "uwsgi" && e.Id is not null).Select(e => e.Id!).Distinct(StringComparer.Ordinal)];
+        }
+
         if (format == "json")
         {
             try
@@ -144,5 +156,50 @@ internal static class MultiVassalFile
         }
 
         return [.. sections.Distinct(StringComparer.Ordinal)];
+    }
+
+    /// <summary>The text of every <c>&lt;vassals&gt;</c> in the root's <c>&lt;emperor&gt;</c> children.</summary>
+    private static List<string> XmlListing(string text)
+    {
+        var listing = new List<string>();
+        var inEmperor = false;
+        foreach (var e in XmlElements(text))
+        {
+            if (e.Depth == 1)
+            {
+                inEmperor = e.Name == EmperorSection;
+            }
+            else if (inEmperor && e.Depth == 2 && e.Name == "vassals")
+            {
+                listing.Add(e.Text);
+            }
+        }
+
+        return listing;
+    }
+
+    /// <summary>Elements down to depth 2 (name, id attribute, text), DTDs prohibited; nothing from a malformed document.</summary>
+    private static List<(int Depth, string Name, string? Id, string Text)> XmlElements(string text)
+    {
+        var elements = new List<(int, string, string?, string)>();
+        try
+        {
+            using var reader = XmlReader.Create(new StringReader(text), new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, MaxCharactersInDocument = MaxBytes });
+            var root = System.Xml.Linq.XDocument.Load(reader).Root;
+            foreach (var child in root?.Elements() ?? [])
+            {
+                elements.Add((1, child.Name.LocalName, (string?)child.Attribute("id"), string.Empty));
+                foreach (var grandchild in child.Elements())
+                {
+                    elements.Add((2, grandchild.Name.LocalName, (string?)grandchild.Attribute("id"), grandchild.Value));
+                }
+            }
+        }
+        catch (XmlException)
+        {
+            return [];
+        }
+
+        return elements;
     }
 }

@@ -75,11 +75,12 @@ public sealed class MultiVassalFileTests
     [InlineData("[uwsgi]\nhttp-socket = :8080\n", "app.ini")]
     [InlineData("[emperor]\nstats = :1717\n[uwsgi]\nmaster = true\n", "app.ini")]
     [InlineData("<uwsgi><emperor>x</emperor></uwsgi>", "app.xml")]
+    [InlineData("<emperor><uwsgi id=\"a\"><vassals>a</vassals></uwsgi>", "app.xml")]
     [InlineData("[emperor]\nvassals = a\n[a]\n", "app.conf")]
     public void WithoutAVassalsList_ItIsAnOrdinaryVassalFile(string text, string name)
     {
         Assert.Null(MultiVassalFile.Read(text, name, out _));
-        Assert.Equal(name != "app.xml" && name != "app.conf", MultiVassalFile.MayBe(name));
+        Assert.Equal(name != "app.conf", MultiVassalFile.MayBe(name));
     }
 
     [Fact]
@@ -92,5 +93,25 @@ public sealed class MultiVassalFileTests
         var edited = Vassals(json.Replace(":8080", ":8081", StringComparison.Ordinal), "app.json");
         Assert.NotEqual(Vassals(json, "app.json")["web"], edited["web"]);
         Assert.Equal(Vassals(json, "app.json")["worker"], edited["worker"]);
+    }
+
+    [Fact]
+    public void Xml_ListsInAnEmperorElement_SectionsAreUwsgiElementsById()
+    {
+        const string xml = """
+            <sites>
+              <emperor><vassals>shop blog</vassals></emperor>
+              <uwsgi id="shop"><http-socket>:8001</http-socket></uwsgi>
+              <uwsgi id="blog"><http-socket>:8002</http-socket></uwsgi>
+              <uwsgi id="spare"><http-socket>:8003</http-socket></uwsgi>
+            </sites>
+            """;
+        Assert.Equal(["shop", "blog"], MultiVassalFile.Read(xml, "sites.xml", out _)!.Select(v => v.Section));
+        var star = xml.Replace("shop blog", "*", StringComparison.Ordinal);
+        Assert.Equal(["shop", "blog", "spare"], MultiVassalFile.Read(star, "sites.xml", out _)!.Select(v => v.Section));
+        var edited = Vassals(xml.Replace(":8002", ":8012", StringComparison.Ordinal), "sites.xml");
+        Assert.Equal(Vassals(xml, "sites.xml")["shop"], edited["shop"]);
+        Assert.NotEqual(Vassals(xml, "sites.xml")["blog"], edited["blog"]);
+        Assert.Null(MultiVassalFile.Read("<sites><emperor><vassals>a</vassals></emperor>", "sites.xml", out _));
     }
 }
