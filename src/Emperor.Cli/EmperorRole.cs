@@ -1,3 +1,4 @@
+using Emperor.Amqp;
 using Emperor.Core.Abstractions;
 using Emperor.Core.Emperor;
 using Emperor.Hosting;
@@ -8,6 +9,7 @@ using Emperor.Unix.FileSystem;
 using Emperor.Unix.Interop;
 using Emperor.Unix.Notify;
 using Emperor.Unix.Processes;
+using Emperor.Zmq;
 using Microsoft.Extensions.Logging;
 
 namespace Emperor.Cli;
@@ -199,9 +201,22 @@ internal static partial class EmperorRole
             return Pg(source, startup, settings, loggers, out error);
         }
 
+        if (source.StartsWith(AmqpSource.Scheme, StringComparison.Ordinal))
+        {
+            var parsed = AmqpSource.Parse(source, out error);
+            var options = new AmqpMonitorOptions { WorkingDirectory = startup, ExtraExtensions = settings.ExtraExtensions };
+            return parsed is null ? null : new AmqpMonitor(parsed, options, fs, loggers.CreateLogger("emperor-amqp"), TimeProvider.System);
+        }
+
+        if (source.StartsWith(ZmqEndpoint.Scheme, StringComparison.Ordinal))
+        {
+            var options = new ZmqMonitorOptions { WorkingDirectory = startup, ExtraExtensions = settings.ExtraExtensions };
+            return ZmqMonitor.Create(source, options, fs, loggers.CreateLogger("emperor-zeromq"), TimeProvider.System, out error);
+        }
+
         if (source.Contains("://", StringComparison.Ordinal))
         {
-            error = "unknown imperial monitor scheme (supported: dir://, glob://, pg://)";
+            error = "unknown imperial monitor scheme (supported: dir://, glob://, pg://, amqp://, zmq://)";
             return null;
         }
 

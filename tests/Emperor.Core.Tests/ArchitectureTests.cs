@@ -17,8 +17,10 @@ public sealed class ArchitectureTests
         ["Emperor.Unix"] = ["Emperor.Core"],
         ["Emperor.Hosting"] = ["Emperor.Core"],
         ["Emperor.Postgres"] = ["Emperor.Core"],
+        ["Emperor.Amqp"] = ["Emperor.Core"],
+        ["Emperor.Zmq"] = ["Emperor.Core"],
         ["Emperor.Vassal"] = ["Emperor.Core", "Emperor.Unix"],
-        ["emperor"] = ["Emperor.Core", "Emperor.Unix", "Emperor.Hosting", "Emperor.Postgres", "Emperor.Vassal"],
+        ["emperor"] = ["Emperor.Core", "Emperor.Unix", "Emperor.Hosting", "Emperor.Postgres", "Emperor.Amqp", "Emperor.Zmq", "Emperor.Vassal"],
     };
 
     /// <summary>The edges that must be there: every layer builds on Core, and only the executable wires them all.</summary>
@@ -28,8 +30,10 @@ public sealed class ArchitectureTests
         ["Emperor.Unix"] = ["Emperor.Core"],
         ["Emperor.Hosting"] = ["Emperor.Core"],
         ["Emperor.Postgres"] = ["Emperor.Core"],
+        ["Emperor.Amqp"] = ["Emperor.Core"],
+        ["Emperor.Zmq"] = ["Emperor.Core"],
         ["Emperor.Vassal"] = ["Emperor.Core"],
-        ["emperor"] = ["Emperor.Core", "Emperor.Unix", "Emperor.Hosting", "Emperor.Postgres", "Emperor.Vassal"],
+        ["emperor"] = ["Emperor.Core", "Emperor.Unix", "Emperor.Hosting", "Emperor.Postgres", "Emperor.Amqp", "Emperor.Zmq", "Emperor.Vassal"],
     };
 
     public static TheoryData<string> Projects => [.. s_allowed.Keys];

@@ -20,7 +20,10 @@ internal sealed class LaunchRequestBuilder(
 
     public LaunchRequest Build(string name, SourceEntry entry, string workingDirectory, (int? Uid, int? Gid) credentials)
     {
-        var flag = VassalFormat.FlagFor(name, settings.ExtraExtensions) ?? "--inherit";
+        // FILE:SECTION (a vassal of a multi-vassal file) is read with FILE's loader, as uWSGI's --ini FILE:SECTION.
+        var flag = VassalFormat.FlagFor(name, settings.ExtraExtensions)
+            ?? (name.LastIndexOf(':') is > 0 and var colon ? VassalFormat.FlagFor(name[..colon], settings.ExtraExtensions) : null)
+            ?? "--inherit";
         var configPath = entry.InlineConfig is not null ? "emperor://" + name : name;
         var executable = settings.Wrapper ?? settings.BinaryPath ?? selfExecutable;
         var argv = VassalCommandLine.Build(settings, executable, flag, configPath);

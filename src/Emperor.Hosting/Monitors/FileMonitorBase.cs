@@ -173,10 +173,11 @@ internal abstract partial class FileMonitorBase(IFileSystem fs, EmperorSettings 
             }
 
             _reportedSkips.Remove(name);
-            result[name] = new SourceEntry(name, st.ModifiedNs, owner.Uid, owner.Gid, null, path);
+            AddEntries(result, name, path, st, owner);
         }
 
         _reportedSkips.IntersectWith(seen);
+        ForgetSectionsOf(seen);
         return result;
     }
 

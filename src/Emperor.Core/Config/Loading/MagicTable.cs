@@ -52,9 +52,64 @@ internal sealed class MagicTable
         'O' => _oUpper?.Current ?? _values['O'],
         'x' => _x?.SectionAfter(_xColon) ?? _values['x'],
         'X' => _xUpper?.SectionAfter(_xUpperColon) ?? _values['X'],
+        'a' => VassalName(),
+        'w' => VassalNameWithoutSection(),
+        'q' => VassalNumber(VassalName()),
         < (char)128 => _values[c],
         _ => string.Empty,
     };
+
+    /// <summary>
+    /// Ours (letters uWSGI leaves empty): <c>%a</c> is the vassal's name as the Emperor calls it — the first config
+    /// argument (frozen like <c>%O</c>) without an <c>emperor://</c> prefix, e.g. <c>sites.ini:shop</c>, <c>app.ini</c>
+    /// for a pushed config; "" when the argument is not a vassal's.
+    /// </summary>
+    private string VassalName()
+    {
+        var file = VassalNameWithoutSection();
+        var section = Section();
+        return section.Length > 0 && file.Length > 0 ? file + ":" + section : file;
+    }
+
+    /// <summary>
+    /// Ours: <c>%w</c>, <c>%a</c> without its <c>:SECTION</c> (the file of a multi-vassal file's section). uWSGI's
+    /// argument view ends at the colon while the file is read, as here.
+    /// </summary>
+    private string VassalNameWithoutSection()
+    {
+        var original = this['O'];
+        if (original.Length == 0)
+        {
+            original = this['o'];
+        }
+
+        var name = original.StartsWith("emperor://", StringComparison.Ordinal) ? original["emperor://".Length..] : original;
+        var section = Section();
+        return section.Length > 0 && name.EndsWith(":" + section, StringComparison.Ordinal) ? name[..^(section.Length + 1)] : name;
+    }
+
+    private string Section() => this['X'].Length > 0 ? this['X'] : this['x'];
+
+    /// <summary>
+    /// Ours: <c>%q</c>, a number 0–9999 derived from <c>%a</c> (djb33x, as <c>%j</c>), stable across restarts and hosts,
+    /// for ports such as <c>127.0.0.1:%(8000 + %q)</c>. Different names can share a number (with 100 vassals, about a
+    /// 40% chance that two do): give the clashing ones a port of their own.
+    /// </summary>
+    internal static string VassalNumber(string name)
+    {
+        if (name.Length == 0)
+        {
+            return string.Empty;
+        }
+
+        uint hash = 5381;
+        foreach (var b in System.Text.Encoding.UTF8.GetBytes(name))
+        {
+            hash = unchecked(((hash << 5) + hash) ^ (uint)(sbyte)b);
+        }
+
+        return (hash % 10000).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     /// <summary>Sets <c>%o</c> only (scheme URLs and stdin stop there).</summary>
     public void SetOriginal(ConfigArgument argument) => _o = argument;

@@ -40,9 +40,10 @@ internal static class EmperorOptionCatalog
         [
             // Sources
             U("emperor", EmperorOptionGroup.Sources, OptionValueKind.Source, "SOURCE", null,
-                "where vassal files come from: a directory, a glob, glob://, dir:// or pg://CONNINFO[;QUERY]; repeatable",
+                "where vassal files come from: a directory, a glob, glob://, dir://, pg://CONNINFO[;QUERY], amqp://HOST[:PORT] or zmq://ENDPOINT; repeatable",
                 "A directory is watched for vassal files (.ini, .xml, .yaml, .yml, .json, .js) with inotify and rescanned every --emperor-freq seconds. "
                 + "A pattern with *, ? or [ (or glob://PATTERN) is expanded by glob(3). pg://CONNINFO[;QUERY] reads vassals from PostgreSQL (docs/postgres.md). "
+                + "amqp://[USER:PASSWORD@]HOST[:PORT][/VHOST] and zmq://ENDPOINT take uWSGI's emperor_amqp and emperor_zeromq messages (docs/monitors.md). "
                 + "A source that does not exist yet is reported once and picked up when it appears. Give it several times for several sources.") with { Repeatable = true },
             U("emperor-freq", EmperorOptionGroup.Sources, OptionValueKind.Seconds, "SECONDS", "3",
                 "rescan every source this often (inotify reacts at once; the rescan is the safety net)",

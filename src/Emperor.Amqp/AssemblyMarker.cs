@@ -1,0 +1,4 @@
+namespace Emperor.Amqp;
+
+/// <summary>Anchor type for architecture tests.</summary>
+internal static class AssemblyMarker;
