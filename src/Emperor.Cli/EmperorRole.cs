@@ -53,11 +53,19 @@ internal static partial class EmperorRole
             .OrderBy(kv => kv.Key, StringComparer.Ordinal)
             .ToList();
         var notify = new NotifyListener($"emperor/{Environment.ProcessId}/notify");
+        using var output = LogCapture.Start(settings, logger, out var logError);
+        if (output is null)
+        {
+            Console.Error.WriteLine("emperor: " + logError);
+            return 1;
+        }
+
         using var guardian = Guardian.Start();
         using var reaper = new Reaper();
         var host = new EmperorHost
         {
-            Launcher = new VassalLauncher(self, reaper, guardian),
+            Launcher = new VassalLauncher(self, reaper, guardian, output.Capture),
+            Logs = output.Hub,
             Time = TimeProvider.System,
             Logger = logger,
             Environment = env,

@@ -37,4 +37,7 @@ internal sealed record EmperorHost
     /// Checks a vassal file before a spawn (null: may start; else why not). Null to check nothing (in-process tests).
     /// </summary>
     public Func<string, string?>? Preflight { get; init; }
+
+    /// <summary>Captured vassal output (rings, followers, files), or null when the launcher does not capture.</summary>
+    public Logs.LogHub? Logs { get; init; }
 }

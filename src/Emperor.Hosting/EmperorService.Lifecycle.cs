@@ -100,5 +100,6 @@ internal sealed partial class EmperorService
         _records.Remove(record.Name);
         _sources.Forget(record.Name);
         _blacklist.Drop(record.Name);
+        _logs?.Forget(record.Name);
     }
 }

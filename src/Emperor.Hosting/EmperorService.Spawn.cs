@@ -35,7 +35,7 @@ internal sealed partial class EmperorService
             LogTyrantDrop(_logger, uid, gid, record.Name);
         }
 
-        var request = _requests.Build(record.Name, entry, _monitors[record.Monitor].WorkingDirectory, credentials);
+        var request = _requests.Build(record.Name, entry, _monitors[record.Monitor].WorkingDirectory, credentials) with { CaptureAs = record.Name };
         var result = _launcher.Launch(request, (pid, exit) => Post(new EmperorEvent.ProcessExited(pid, exit)));
         if (result.Process is not { } process)
         {

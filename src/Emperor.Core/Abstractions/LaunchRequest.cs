@@ -10,6 +10,7 @@ namespace Emperor.Core.Abstractions;
 /// <param name="Uid">Tyrant uid to run as, or null to keep the Emperor's.</param>
 /// <param name="Gid">Tyrant gid to run as, or null.</param>
 /// <param name="InlineConfig">Config bytes to push over a config link (<c>UWSGI_EMPEROR_FD_CONFIG</c>), or null.</param>
+/// <param name="CaptureAs">The vassal name its stdout and stderr are captured under (docs/logs.md), or null to inherit the Emperor's.</param>
 internal sealed record LaunchRequest(
     string Executable,
     IReadOnlyList<string> Arguments,
@@ -17,4 +18,5 @@ internal sealed record LaunchRequest(
     IReadOnlyList<KeyValuePair<string, string>> Environment,
     int? Uid = null,
     int? Gid = null,
-    byte[]? InlineConfig = null);
+    byte[]? InlineConfig = null,
+    string? CaptureAs = null);

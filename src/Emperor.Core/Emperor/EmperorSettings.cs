@@ -1,4 +1,5 @@
 using Emperor.Core.Config.Options;
+using Emperor.Core.Logs;
 
 namespace Emperor.Core.Emperor;
 
@@ -85,4 +86,16 @@ internal sealed record EmperorSettings
 
     /// <summary><c>--emperor-id NAME</c> (ours): names this Emperor's default command socket (emperor-NAME.sock).</summary>
     public string? EmperorId { get; init; }
+
+    /// <summary><c>--emperor-log-dir DIR</c> (ours): per-vassal log files; null: the Emperor's own stream, prefixed.</summary>
+    public string? LogDir { get; init; }
+
+    /// <summary><c>--emperor-log-maxsize BYTES</c> (ours): rotate a log file before it grows past this.</summary>
+    public long LogMaxSize { get; init; } = 10 * 1024 * 1024;
+
+    /// <summary><c>--emperor-log-backups N</c> (ours): rotated copies kept.</summary>
+    public int LogBackups { get; init; } = 5;
+
+    /// <summary><c>--emperor-log-format text|json</c> (ours).</summary>
+    public LogFormat LogFormat { get; init; }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Emperor.Core.Config.Options;
+using Emperor.Core.Logs;
 
 namespace Emperor.Core.Emperor;
 
@@ -64,6 +65,10 @@ internal static class EmperorSettingsReader
                 case "emperor-metrics": s = s with { MetricsAddress = value }; break;
                 case "emperor-pg-host": s = s with { PgHost = value }; break;
                 case "emperor-id": s = s with { EmperorId = value }; break;
+                case "emperor-log-dir": s = s with { LogDir = value }; break;
+                case "emperor-log-maxsize": s = s with { LogMaxSize = long.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture) }; break;
+                case "emperor-log-backups": s = s with { LogBackups = int.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture) }; break;
+                case "emperor-log-format": s = s with { LogFormat = value == "json" ? LogFormat.Json : LogFormat.Text }; break;
                 default: break;
             }
         }

@@ -27,7 +27,8 @@ internal static class PosixSpawn
         IReadOnlyList<KeyValuePair<string, string>> environment,
         string workingDirectory,
         ReadOnlySpan<int> inherit,
-        out int errno)
+        out int errno,
+        (int Stdout, int Stderr)? output = null)
     {
         var strings = new List<nint>(argv.Count + environment.Count + 3);
         var fileActions = NativeMemory.AllocZeroed(Sys.SpawnStructBytes);
@@ -64,6 +65,13 @@ internal static class PosixSpawn
             Check(Sys.posix_spawn_file_actions_init(fileActions));
             Check(Sys.posix_spawn_file_actions_addopen(fileActions, 0, Utf8("/dev/null", strings), ORdonly, 0));
             Check(Sys.posix_spawn_file_actions_addchdir_np(fileActions, Utf8(workingDirectory, strings)));
+            if (output is { } o)
+            {
+                // Captured output (docs/logs.md): the pipes' write ends become the child's fds 1 and 2.
+                Check(Sys.posix_spawn_file_actions_adddup2(fileActions, o.Stdout, 1));
+                Check(Sys.posix_spawn_file_actions_adddup2(fileActions, o.Stderr, 2));
+            }
+
             foreach (var fd in inherit)
             {
                 Check(Sys.posix_spawn_file_actions_adddup2(fileActions, fd, fd));

@@ -19,7 +19,7 @@ namespace Emperor.Unix.Processes;
 /// another thread could not leak them either. PR_SET_PDEATHSIG follows the thread that spawned: only the Emperor's
 /// long-lived loop thread calls <see cref="Launch"/>.
 /// </remarks>
-internal sealed class VassalLauncher(string selfExecutable, Reaper reaper, Guardian? guardian = null) : IVassalLauncher
+internal sealed class VassalLauncher(string selfExecutable, Reaper reaper, Guardian? guardian = null, Logs.OutputCapture? output = null) : IVassalLauncher
 {
     private readonly int _selfPid = Environment.ProcessId;
 
@@ -33,6 +33,14 @@ internal sealed class VassalLauncher(string selfExecutable, Reaper reaper, Guard
         }
 
         SafeFd? configParent = null, configChild = null;
+        using var pipes = Logs.OutputPipes.Open(output, request.CaptureAs, out var pipeError); // docs/logs.md
+        if (pipeError is not null)
+        {
+            childEnd.Dispose();
+            parentEnd.Dispose();
+            return new LaunchResult(null, pipeError);
+        }
+
         try
         {
             if (request.InlineConfig is not null && !TrySocketPair(out configParent, out configChild, out error))
@@ -64,7 +72,7 @@ internal sealed class VassalLauncher(string selfExecutable, Reaper reaper, Guard
             // argv[0] of the set-up step is ours; the set-up puts the vassal's argv[0] back before it execs.
             var argv = new List<string>(request.Arguments.Count) { selfExecutable };
             argv.AddRange(request.Arguments.Skip(1));
-            var pid = PosixSpawn.Start(selfExecutable, argv, env, request.WorkingDirectory, keep, out var errno);
+            var pid = PosixSpawn.Start(selfExecutable, argv, env, request.WorkingDirectory, keep, out var errno, pipes is null ? null : (pipes.ChildStdout, pipes.ChildStderr));
             if (pid == 0)
             {
                 return new LaunchResult(null, $"posix_spawn({selfExecutable}) failed: {Sys.strerror(errno)}");
@@ -79,6 +87,7 @@ internal sealed class VassalLauncher(string selfExecutable, Reaper reaper, Guard
                 return new LaunchResult(null, $"pidfd_open({pid}) failed: {Sys.strerror(e)}");
             }
 
+            pipes?.Attach(pid);
             reaper.Watch(pid, new SafeFd(pidfd), onExit);
             guardian?.Track(pid); // the child leads its own group (POSIX_SPAWN_SETSID): pgid == pid
             var link = new SocketLink(parentEnd.Release());

@@ -805,6 +805,10 @@ emperor-command-socket r--
 emperor-metrics r--
 emperor-pg-host r--
 emperor-id r--
+emperor-log-dir r--
+emperor-log-maxsize r--
+emperor-log-backups r--
+emperor-log-format r--
 """;
 
     private static readonly Lazy<(FrozenDictionary<string, UwsgiOptionInfo> ByName, FrozenDictionary<char, UwsgiOptionInfo> ByShort, string[] Names)> s_table = new(Build);
