@@ -83,7 +83,7 @@ internal static partial class EmperorRole
         CommandServer? commands;
         try
         {
-            commands = OpenCommandSocket(commandSocket, settings.EmperorId, service, logger);
+            commands = OpenCommandSocket(commandSocket, settings.EmperorId, service, logger, output.Hub);
         }
         catch (IOException e)
         {
@@ -113,7 +113,7 @@ internal static partial class EmperorRole
     /// The explicit socket (a failure is fatal, as before), none, or the default place: there a socket another
     /// live Emperor answers on is left alone (one line, and this one goes on without), a stale one replaced.
     /// </summary>
-    private static CommandServer? OpenCommandSocket(string? explicitPath, string? id, EmperorService service, ILogger logger)
+    private static CommandServer? OpenCommandSocket(string? explicitPath, string? id, EmperorService service, ILogger logger, Hosting.Logs.LogHub logs)
     {
         if (explicitPath == "none")
         {
@@ -122,7 +122,7 @@ internal static partial class EmperorRole
 
         if (explicitPath is not null)
         {
-            var chosen = new CommandServer(explicitPath, service.ExecuteCommandAsync, logger, service.RequestStatsAsync, replaceLive: true);
+            var chosen = new CommandServer(explicitPath, service.ExecuteCommandAsync, logger, service.RequestStatsAsync, replaceLive: true, logs);
             chosen.Start();
             return chosen;
         }
@@ -135,7 +135,7 @@ internal static partial class EmperorRole
         }
 
         var path = Path.Combine(directory, CommandSocketPlace.FileName(id));
-        var server = new CommandServer(path, service.ExecuteCommandAsync, logger, service.RequestStatsAsync, replaceLive: false);
+        var server = new CommandServer(path, service.ExecuteCommandAsync, logger, service.RequestStatsAsync, replaceLive: false, logs);
         try
         {
             if (!Directory.Exists(directory))

@@ -33,7 +33,7 @@ internal sealed partial class EmperorService
 
         if (_settings.CommandSocket is { } commandPath)
         {
-            _commands = new CommandServer(commandPath, ExecuteCommandAsync, _logger);
+            _commands = new CommandServer(commandPath, ExecuteCommandAsync, _logger, logs: _logs);
             _commands.Start();
         }
 

@@ -16,7 +16,7 @@ internal sealed partial class EmperorService
                 break;
             case Signals.Sighup:
                 LogReloadAll(_logger, _records.Count);
-                _logs?.Reopen(); // as logrotate's postrotate expects of a SIGHUP (docs/logs.md)
+                _ = _logs?.Reopen(); // as logrotate's postrotate expects of a SIGHUP (docs/logs.md)
                 foreach (var r in _records.Values.ToList())
                 {
                     Apply(r, new VassalEvent.ConfigChanged("SIGHUP"));

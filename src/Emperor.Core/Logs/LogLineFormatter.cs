@@ -15,6 +15,10 @@ internal static class LogLineFormatter
 {
     private static readonly JsonWriterOptions s_json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary>One writer per thread, reset for each line (a flood is a million lines).</summary>
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_json;
+
     public static void Write(IBufferWriter<byte> output, VassalLogLine line, LogFormat format, bool prefixName)
     {
         if (format == LogFormat.Json)
@@ -36,16 +40,27 @@ internal static class LogLineFormatter
 
     public static void WriteJson(IBufferWriter<byte> output, VassalLogLine line)
     {
-        using (var json = new Utf8JsonWriter(output, s_json))
+        var json = t_json;
+        if (json is null)
         {
-            json.WriteStartObject();
-            json.WriteString("time", line.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
-            json.WriteString("vassal", line.Vassal);
-            json.WriteNumber("pid", line.Pid);
-            json.WriteString("stream", line.Stream == VassalStream.Stdout ? "stdout" : "stderr");
-            json.WriteString("line", line.Text);
-            json.WriteEndObject();
+            t_json = json = new Utf8JsonWriter(output, s_json);
         }
+        else
+        {
+            json.Reset(output);
+        }
+
+        Span<char> time = stackalloc char[24];
+        line.Time.UtcDateTime.TryFormat(time, out var used, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        json.WriteStartObject();
+        json.WriteString("time", time[..used]);
+        json.WriteString("vassal", line.Vassal);
+        json.WriteNumber("pid", line.Pid);
+        json.WriteString("stream", line.Stream == VassalStream.Stdout ? "stdout" : "stderr");
+        json.WriteString("line", line.Text);
+        json.WriteEndObject();
+        json.Flush();
+        json.Reset(Stream.Null); // do not keep the caller's buffer alive
 
         Utf8(output, "\n");
     }

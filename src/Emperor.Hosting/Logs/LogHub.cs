@@ -76,7 +76,8 @@ internal sealed class LogHub : IDisposable
         return follower;
     }
 
-    public void Reopen() => _writer.Reopen();
+    /// <summary>Reopens every log file after the lines read so far; completes when done.</summary>
+    public Task Reopen() => _writer.Reopen();
 
     /// <summary>A vassal is gone for good: its ring goes too.</summary>
     public void Forget(string vassal)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Emperor.Core.Logs;
 using Microsoft.Extensions.Logging;
 
@@ -7,20 +8,26 @@ namespace Emperor.Hosting.Logs;
 /// <summary>
 /// The thread that writes captured lines to their sink, behind a bounded queue: the capture thread only enqueues,
 /// so a slow or full disk stalls neither a vassal nor the loop. When the queue is full lines are dropped and
-/// counted; one line (at most every few seconds) says how many, per vassal.
+/// counted; one line (at most every few seconds) says how many, per vassal. Each vassal may always queue
+/// <see cref="ReservedChars"/> of its own, so a flooding vassal fills the shared room but never takes a quiet
+/// vassal's lines with it.
 /// </summary>
 internal sealed partial class LogWriter : IDisposable
 {
     /// <summary>Characters queued before lines are dropped (a few seconds of a fast disk).</summary>
     public const long QueueChars = 16 * 1024 * 1024;
 
+    /// <summary>Characters each vassal may queue even when the shared room is full.</summary>
+    public const long ReservedChars = 32 * 1024;
+
     private static readonly TimeSpan s_reportEvery = TimeSpan.FromSeconds(5);
 
     private readonly ILogSink _sink;
     private readonly ILogger _logger;
-    private readonly ConcurrentQueue<VassalLogLine?> _queue = new(); // null: reopen
+    private readonly ConcurrentQueue<object> _queue = new(); // a VassalLogLine, or a reopen's TaskCompletionSource
     private readonly SemaphoreSlim _ready = new(0);
     private readonly ConcurrentDictionary<string, long> _dropped = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StrongBox<long>> _queuedBy = new(StringComparer.Ordinal);
     private readonly Thread _thread;
     private long _queuedChars;
     private long _droppedTotal;
@@ -45,23 +52,29 @@ internal sealed partial class LogWriter : IDisposable
     /// <summary>Never blocks: queues the line, or drops and counts it.</summary>
     public void Enqueue(VassalLogLine line)
     {
-        if (Interlocked.Add(ref _queuedChars, line.Text.Length + 64) > QueueChars)
+        var size = line.Text.Length + 64;
+        var mine = _queuedBy.GetOrAdd(line.Vassal, static _ => new StrongBox<long>());
+        if (Interlocked.Read(ref _queuedChars) + size > QueueChars && Interlocked.Read(ref mine.Value) + size > ReservedChars)
         {
-            Interlocked.Add(ref _queuedChars, -(line.Text.Length + 64));
             _dropped.AddOrUpdate(line.Vassal, 1, static (_, n) => n + 1);
             Interlocked.Increment(ref _droppedTotal);
             return;
         }
 
+        Interlocked.Add(ref _queuedChars, size);
+        Interlocked.Add(ref mine.Value, size);
+
         _queue.Enqueue(line);
         _ready.Release();
     }
 
-    /// <summary>Asks the writer to close and reopen its files after the lines queued so far.</summary>
-    public void Reopen()
+    /// <summary>Asks the writer to close and reopen its files after the lines queued so far; completes when done.</summary>
+    public Task Reopen()
     {
-        _queue.Enqueue(null);
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _queue.Enqueue(done);
         _ready.Release();
+        return done.Task;
     }
 
     private void Run()
@@ -72,15 +85,22 @@ internal sealed partial class LogWriter : IDisposable
             var wrote = false;
             while (_queue.TryDequeue(out var item))
             {
-                if (item is null)
+                if (item is TaskCompletionSource reopen)
                 {
                     _sink.Reopen();
                     Interlocked.Increment(ref _reopens);
+                    reopen.TrySetResult();
                     continue;
                 }
 
-                Interlocked.Add(ref _queuedChars, -(item.Text.Length + 64));
-                _sink.Write(item);
+                var line = (VassalLogLine)item;
+                Interlocked.Add(ref _queuedChars, -(line.Text.Length + 64));
+                if (_queuedBy.TryGetValue(line.Vassal, out var mine))
+                {
+                    Interlocked.Add(ref mine.Value, -(line.Text.Length + 64));
+                }
+
+                _sink.Write(line);
                 wrote = true;
             }
 
