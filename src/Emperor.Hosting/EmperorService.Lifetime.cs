@@ -37,6 +37,11 @@ internal sealed partial class EmperorService
             _commands.Start();
         }
 
+        if (_settings.DashboardAddress is { } dashboardAddress)
+        {
+            _dashboard = Dashboard.DashboardStart.Open(dashboardAddress, _settings.DashboardAuthFile, RequestStatsAsync, ExecuteCommandAsync, _logs, _logger);
+        }
+
         if (_settings.MetricsAddress is { } metricsAddress)
         {
             _exporter = new PrometheusExporter(EmperorMetrics.MeterName);
@@ -62,6 +67,12 @@ internal sealed partial class EmperorService
         {
             await _commands.DisposeAsync();
             _commands = null;
+        }
+
+        if (_dashboard is not null)
+        {
+            await _dashboard.DisposeAsync();
+            _dashboard = null;
         }
 
         if (_metricsServer is not null)

@@ -70,6 +70,7 @@ internal sealed partial class EmperorService : IAsyncDisposable
     private StatsServer? _stats;
     private CommandServer? _commands;
     private MetricsServer? _metricsServer;
+    private Dashboard.DashboardServer? _dashboard;
     private PrometheusExporter? _exporter;
     private ITimer? _lagTimer;
     private ITimer? _periodic;

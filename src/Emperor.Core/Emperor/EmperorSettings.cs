@@ -98,4 +98,10 @@ internal sealed record EmperorSettings
 
     /// <summary><c>--emperor-log-format text|json</c> (ours).</summary>
     public LogFormat LogFormat { get; init; }
+
+    /// <summary><c>--emperor-dashboard ADDR</c> (ours): the web dashboard; a bare <c>:PORT</c> is read as loopback.</summary>
+    public string? DashboardAddress { get; init; }
+
+    /// <summary><c>--emperor-dashboard-auth FILE</c> (ours): basic-auth users of the dashboard.</summary>
+    public string? DashboardAuthFile { get; init; }
 }

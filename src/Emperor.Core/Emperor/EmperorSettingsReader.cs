@@ -65,6 +65,8 @@ internal static class EmperorSettingsReader
                 case "emperor-metrics": s = s with { MetricsAddress = value }; break;
                 case "emperor-pg-host": s = s with { PgHost = value }; break;
                 case "emperor-id": s = s with { EmperorId = value }; break;
+                case "emperor-dashboard": s = s with { DashboardAddress = value.StartsWith(':') ? "127.0.0.1" + value : value }; break;
+                case "emperor-dashboard-auth": s = s with { DashboardAuthFile = value }; break;
                 case "emperor-log-dir": s = s with { LogDir = value }; break;
                 case "emperor-log-maxsize": s = s with { LogMaxSize = long.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture) }; break;
                 case "emperor-log-backups": s = s with { LogBackups = int.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture) }; break;

@@ -24,4 +24,15 @@ public sealed class LogSettingsTests
         Assert.Empty(errors);
         Assert.Equal(("/var/log/vassals", 1048576L, 0, LogFormat.Json), (s.LogDir, s.LogMaxSize, s.LogBackups, s.LogFormat));
     }
+
+    [Theory]
+    [InlineData(":8099", "127.0.0.1:8099")]
+    [InlineData("0.0.0.0:8099", "0.0.0.0:8099")]
+    [InlineData("[::1]:8099", "[::1]:8099")]
+    public void TheDashboard_OnABarePort_IsLoopbackOnly(string given, string bound)
+    {
+        var (s, errors) = EmperorSettingsReader.Read([new("emperor-dashboard", given)]);
+        Assert.Empty(errors);
+        Assert.Equal(bound, s.DashboardAddress);
+    }
 }

@@ -136,6 +136,14 @@ internal static class EmperorOptionCatalog
                 "serve Prometheus metrics on ADDR at /metrics",
                 "Counters and gauges of vassals, spawns, deaths, blacklist and loop lag in the Prometheus text format."),
 
+            O("emperor-dashboard", EmperorOptionGroup.StatsControl, OptionValueKind.Address, "ADDR", null,
+                "serve the web dashboard on ADDR (:PORT means 127.0.0.1:PORT): every vassal live, its log, reload/stop/start/pardon",
+                "One page with its assets embedded, updated every second by server-sent events: state, pid, uptime, restarts, loyalty, the reason of the last decision and the next attempt, heartbeat age, sd_notify status, memory and CPU, "
+                + "a live log tail per vassal, and the actions reload, stop, start and pardon (POST with a CSRF token). A bare :PORT binds loopback only; give an address to listen elsewhere, and --emperor-dashboard-auth for a password. See docs/dashboard.md."),
+            O("emperor-dashboard-auth", EmperorOptionGroup.StatsControl, OptionValueKind.Path, "FILE", null,
+                "require HTTP basic auth on the dashboard: FILE holds user:password or user:sha256:HEX lines",
+                "Read at start; a missing or malformed file stops the Emperor with one line naming it. sha256:HEX is the hex SHA-256 of the password (printf %s PASSWORD | sha256sum)."),
+
             // Logs
             O("emperor-log-dir", EmperorOptionGroup.Logs, OptionValueKind.Path, "DIR", null,
                 "write each vassal's output to DIR/NAME.log (stderr to DIR/NAME.err.log), rotated by size",
