@@ -17,7 +17,7 @@ internal static class LogLineFormatter
 
     /// <summary>One writer per thread, reset for each line (a flood is a million lines).</summary>
     [ThreadStatic]
-    private static Utf8JsonWriter? t_json;
+    private static Utf8JsonWriter? s_threadWriter;
 
     public static void Write(IBufferWriter<byte> output, VassalLogLine line, LogFormat format, bool prefixName)
     {
@@ -40,10 +40,10 @@ internal static class LogLineFormatter
 
     public static void WriteJson(IBufferWriter<byte> output, VassalLogLine line)
     {
-        var json = t_json;
+        var json = s_threadWriter;
         if (json is null)
         {
-            t_json = json = new Utf8JsonWriter(output, s_json);
+            s_threadWriter = json = new Utf8JsonWriter(output, s_json);
         }
         else
         {
