@@ -55,12 +55,20 @@ internal static partial class EmperorRole
             .OrderBy(kv => kv.Key, StringComparer.Ordinal)
             .ToList();
         var notify = new NotifyListener($"emperor/{Environment.ProcessId}/notify");
+        using var output = LogCapture.Start(settings, logger, out var logError);
+        if (output is null)
+        {
+            Console.Error.WriteLine("emperor: " + logError);
+            return 1;
+        }
+
         using var guardian = Guardian.Start();
         using var reaper = new Reaper();
         using var readiness = new Unix.Net.ReadinessWatcher();
         var host = new EmperorHost
         {
-            Launcher = new VassalLauncher(self, reaper, guardian),
+            Launcher = new VassalLauncher(self, reaper, guardian, output.Capture),
+            Logs = output.Hub,
             Time = TimeProvider.System,
             Logger = logger,
             Environment = env,
@@ -83,7 +91,7 @@ internal static partial class EmperorRole
         CommandServer? commands;
         try
         {
-            commands = OpenCommandSocket(commandSocket, settings.EmperorId, service, logger);
+            commands = OpenCommandSocket(commandSocket, settings.EmperorId, service, logger, output.Hub);
         }
         catch (IOException e)
         {
@@ -113,7 +121,7 @@ internal static partial class EmperorRole
     /// The explicit socket (a failure is fatal, as before), none, or the default place: there a socket another
     /// live Emperor answers on is left alone (one line, and this one goes on without), a stale one replaced.
     /// </summary>
-    private static CommandServer? OpenCommandSocket(string? explicitPath, string? id, EmperorService service, ILogger logger)
+    private static CommandServer? OpenCommandSocket(string? explicitPath, string? id, EmperorService service, ILogger logger, Hosting.Logs.LogHub logs)
     {
         if (explicitPath == "none")
         {
@@ -122,7 +130,7 @@ internal static partial class EmperorRole
 
         if (explicitPath is not null)
         {
-            var chosen = new CommandServer(explicitPath, service.ExecuteCommandAsync, logger, service.RequestStatsAsync, replaceLive: true);
+            var chosen = new CommandServer(explicitPath, service.ExecuteCommandAsync, logger, service.RequestStatsAsync, replaceLive: true, logs);
             chosen.Start();
             return chosen;
         }
@@ -135,7 +143,7 @@ internal static partial class EmperorRole
         }
 
         var path = Path.Combine(directory, CommandSocketPlace.FileName(id));
-        var server = new CommandServer(path, service.ExecuteCommandAsync, logger, service.RequestStatsAsync, replaceLive: false);
+        var server = new CommandServer(path, service.ExecuteCommandAsync, logger, service.RequestStatsAsync, replaceLive: false, logs);
         try
         {
             if (!Directory.Exists(directory))

@@ -23,8 +23,10 @@ namespace Emperor.Hosting;
 /// Replace a socket another live process answers on (an explicit path: the user said so); false for the default
 /// place, where that fails with <see cref="SocketHeldException"/> and a stale file is still replaced.
 /// </param>
+/// <param name="logs">Captured vassal output for <see cref="LogRequest"/>s (<c>emperor logs</c>), or null.</param>
 internal sealed partial class CommandServer(
-    string path, Func<ControlCommand, Task<string>> execute, ILogger logger, Func<Task<EmperorStats>>? stats = null, bool replaceLive = true) : IAsyncDisposable
+    string path, Func<ControlCommand, Task<string>> execute, ILogger logger, Func<Task<EmperorStats>>? stats = null, bool replaceLive = true,
+    Logs.LogHub? logs = null) : IAsyncDisposable
 {
     /// <summary>The request line that asks for the stats document.</summary>
     public const string StatsRequest = "stats";
@@ -65,6 +67,19 @@ internal sealed partial class CommandServer(
             if (line is null)
             {
                 reply = "error the request is not one line of at most 4096 bytes";
+            }
+            else if (LogRequest.IsLogRequest(line))
+            {
+                if (!LogRequest.TryParse(line, out var request, out var logError))
+                {
+                    reply = "error " + logError;
+                }
+                else
+                {
+                    await Logs.LogStreamer.ServeAsync(client, request, logs, stats, ct);
+                    client.Shutdown(SocketShutdown.Both);
+                    return;
+                }
             }
             else if (stats is not null && line.TrimEnd('\r') == StatsRequest)
             {

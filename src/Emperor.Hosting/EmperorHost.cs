@@ -57,4 +57,7 @@ internal sealed record EmperorHost
     /// Runs <c>--emperor-on-demand-exec CMD NAME</c> off the loop and answers its first output line, or null.
     /// </summary>
     public Func<string, string, Task<string?>>? RunOnDemandExec { get; init; }
+
+    /// <summary>Captured vassal output (rings, followers, files), or null when the launcher does not capture.</summary>
+    public Logs.LogHub? Logs { get; init; }
 }

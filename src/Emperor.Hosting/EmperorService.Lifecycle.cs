@@ -109,5 +109,6 @@ internal sealed partial class EmperorService
         ReleaseOnDemand(record);
         _sources.Forget(record.Name);
         _blacklist.Drop(record.Name);
+        _logs?.Forget(record.Name);
     }
 }

@@ -33,8 +33,13 @@ internal sealed partial class EmperorService
 
         if (_settings.CommandSocket is { } commandPath)
         {
-            _commands = new CommandServer(commandPath, ExecuteCommandAsync, _logger);
+            _commands = new CommandServer(commandPath, ExecuteCommandAsync, _logger, logs: _logs);
             _commands.Start();
+        }
+
+        if (_settings.DashboardAddress is { } dashboardAddress)
+        {
+            _dashboard = Dashboard.DashboardStart.Open(dashboardAddress, _settings.DashboardAuthFile, RequestStatsAsync, ExecuteCommandAsync, _logs, _logger);
         }
 
         if (_settings.MetricsAddress is { } metricsAddress)
@@ -62,6 +67,12 @@ internal sealed partial class EmperorService
         {
             await _commands.DisposeAsync();
             _commands = null;
+        }
+
+        if (_dashboard is not null)
+        {
+            await _dashboard.DisposeAsync();
+            _dashboard = null;
         }
 
         if (_metricsServer is not null)

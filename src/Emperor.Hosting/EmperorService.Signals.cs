@@ -16,6 +16,7 @@ internal sealed partial class EmperorService
                 break;
             case Signals.Sighup:
                 LogReloadAll(_logger, _records.Count);
+                _ = _logs?.Reopen(); // as logrotate's postrotate expects of a SIGHUP (docs/logs.md)
                 foreach (var r in _records.Values.ToList())
                 {
                     Reload(r, "SIGHUP");

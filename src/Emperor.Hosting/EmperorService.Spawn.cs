@@ -79,7 +79,7 @@ internal sealed partial class EmperorService
             LogTyrantDrop(_logger, uid, gid, record.Name);
         }
 
-        request = _requests.Build(record.Name, entry, _monitors[record.Monitor].WorkingDirectory, credentials);
+        request = _requests.Build(record.Name, entry, _monitors[record.Monitor].WorkingDirectory, credentials) with { CaptureAs = record.Name };
         return true;
     }
 

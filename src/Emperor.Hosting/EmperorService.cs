@@ -71,11 +71,13 @@ internal sealed partial class EmperorService : IAsyncDisposable
     private readonly int? _parentLinkFd;
     private readonly SystemdNotifier _systemd;
     private readonly EmperorMetrics _metrics = new();
+    private readonly Logs.LogHub? _logs;
     private readonly List<System.Runtime.InteropServices.PosixSignalRegistration> _signals = [];
     private ParentLink? _parent;
     private StatsServer? _stats;
     private CommandServer? _commands;
     private MetricsServer? _metricsServer;
+    private Dashboard.DashboardServer? _dashboard;
     private PrometheusExporter? _exporter;
     private ITimer? _lagTimer;
     private ITimer? _periodic;
@@ -95,6 +97,7 @@ internal sealed partial class EmperorService : IAsyncDisposable
         _notify = host.Notify;
         _parentLinkFd = host.ParentLinkFd;
         _systemd = new SystemdNotifier(host.SystemdNotifySocket);
+        _logs = host.Logs;
         _rescanScheduled = new bool[monitors.Count];
         _policy = new VassalPolicy(settings.CurseTolerance, settings.GracefulShutdown, TimeSpan.FromSeconds(1), settings.RequiredHeartbeat, settings.LoyalAfter);
         _throttle = new SpawnThrottle(_time, settings.Throttle);

@@ -9,7 +9,7 @@ using Spectre.Console;
 namespace Emperor.Cli.Control;
 
 /// <summary>
-/// <c>emperor ls | stats | reload | stop | start | pardon | rescan</c>: talk to a running Emperor through its
+/// <c>emperor ls | stats | reload | stop | start | pardon | rescan | logs</c>: talk to a running Emperor through its
 /// command socket — <c>--socket PATH</c> or <c>$EMPEROR_COMMAND_SOCKET</c>, else found at the default place
 /// (<see cref="CommandSocketPlace"/>; <c>--id NAME</c> or <c>$EMPEROR_ID</c> picks one of several) — or, for
 /// <c>ls</c> and <c>stats</c>, a stats address (<c>--stats</c>, <c>$EMPEROR_STATS</c>). Failures are one line on
@@ -17,7 +17,7 @@ namespace Emperor.Cli.Control;
 /// </summary>
 internal static class ControlCommands
 {
-    public static readonly string[] Verbs = ["ls", "stats", "reload", "stop", "start", "pardon", "rescan"];
+    public static readonly string[] Verbs = ["ls", "stats", "reload", "stop", "start", "pardon", "rescan", "logs"];
 
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(10);
 
@@ -97,6 +97,7 @@ internal static class ControlCommands
             root.Subcommands.Add(command);
         }
 
+        root.Subcommands.Add(LogsCommand.Create(socketOption, idOption));
         return root.Parse(args).Invoke();
     }
 
@@ -224,7 +225,7 @@ internal static class ControlCommands
     /// The command socket to use: the given one, else the default place — the Emperor named by --id, the unnamed
     /// one, or the only named one that answers. Says what to pass when there is none or more than one.
     /// </summary>
-    private static bool TryLocate(Target target, out string path)
+    internal static bool TryLocate(Target target, out string path)
     {
         path = target.Socket;
         if (path.Length > 0)
@@ -324,7 +325,7 @@ internal static class ControlCommands
         return Fail(reply.StartsWith("error ", StringComparison.Ordinal) ? reply[6..] : $"unexpected reply: {reply}");
     }
 
-    private static string Reason(Exception e) => e switch
+    internal static string Reason(Exception e) => e switch
     {
         SocketException s => s.SocketErrorCode switch
         {
@@ -337,7 +338,7 @@ internal static class ControlCommands
         _ => e.Message,
     };
 
-    private static int Fail(string message)
+    internal static int Fail(string message)
     {
         var err = new StringBuilder("emperor: ").Append(message);
         Console.Error.WriteLine(err.ToString());

@@ -41,7 +41,7 @@ internal static class EndpointClient
         return text;
     }
 
-    private static async Task<Socket> ConnectAsync(string text, CancellationToken ct)
+    internal static async Task<Socket> ConnectAsync(string text, CancellationToken ct)
     {
         if (!ServiceAddress.TryParse(text, out var address, out var error))
         {

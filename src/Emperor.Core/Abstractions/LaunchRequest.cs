@@ -13,6 +13,7 @@ namespace Emperor.Core.Abstractions;
 /// <param name="Sockets">Listening sockets the Emperor holds for this vassal (its vassal role uses them instead of binding).</param>
 /// <param name="OnDemand">The on-demand socket whose first connection started this vassal: fd 0 of a foreign (uWSGI)
 /// vassal, the first <c>LISTEN_FDS</c> socket of our vassal role.</param>
+/// <param name="CaptureAs">The vassal name its stdout and stderr are captured under (docs/logs.md), or null to inherit the Emperor's.</param>
 internal sealed record LaunchRequest(
     string Executable,
     IReadOnlyList<string> Arguments,
@@ -22,4 +23,5 @@ internal sealed record LaunchRequest(
     int? Gid = null,
     byte[]? InlineConfig = null,
     IReadOnlyList<PassedSocket>? Sockets = null,
-    PassedSocket? OnDemand = null);
+    PassedSocket? OnDemand = null,
+    string? CaptureAs = null);

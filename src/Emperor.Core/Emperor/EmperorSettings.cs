@@ -1,4 +1,5 @@
 using Emperor.Core.Config.Options;
+using Emperor.Core.Logs;
 
 namespace Emperor.Core.Emperor;
 
@@ -100,4 +101,22 @@ internal sealed record EmperorSettings
 
     /// <summary><c>--emperor-reload-mode</c> (ours): the default reload mode of vassals run by our vassal role.</summary>
     public VassalRole.ReloadMode ReloadMode { get; init; } = VassalRole.ReloadMode.Restart;
+
+    /// <summary><c>--emperor-log-dir DIR</c> (ours): per-vassal log files; null: the Emperor's own stream, prefixed.</summary>
+    public string? LogDir { get; init; }
+
+    /// <summary><c>--emperor-log-maxsize BYTES</c> (ours): rotate a log file before it grows past this.</summary>
+    public long LogMaxSize { get; init; } = 10 * 1024 * 1024;
+
+    /// <summary><c>--emperor-log-backups N</c> (ours): rotated copies kept.</summary>
+    public int LogBackups { get; init; } = 5;
+
+    /// <summary><c>--emperor-log-format text|json</c> (ours).</summary>
+    public LogFormat LogFormat { get; init; }
+
+    /// <summary><c>--emperor-dashboard ADDR</c> (ours): the web dashboard; a bare <c>:PORT</c> is read as loopback.</summary>
+    public string? DashboardAddress { get; init; }
+
+    /// <summary><c>--emperor-dashboard-auth FILE</c> (ours): basic-auth users of the dashboard.</summary>
+    public string? DashboardAuthFile { get; init; }
 }

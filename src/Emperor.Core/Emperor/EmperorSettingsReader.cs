@@ -1,5 +1,6 @@
 using System.Globalization;
 using Emperor.Core.Config.Options;
+using Emperor.Core.Logs;
 
 namespace Emperor.Core.Emperor;
 
@@ -78,6 +79,12 @@ internal static class EmperorSettingsReader
                     }
 
                     break;
+                case "emperor-dashboard": s = s with { DashboardAddress = value.StartsWith(':') ? "127.0.0.1" + value : value }; break;
+                case "emperor-dashboard-auth": s = s with { DashboardAuthFile = value }; break;
+                case "emperor-log-dir": s = s with { LogDir = value }; break;
+                case "emperor-log-maxsize": s = s with { LogMaxSize = long.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture) }; break;
+                case "emperor-log-backups": s = s with { LogBackups = int.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture) }; break;
+                case "emperor-log-format": s = s with { LogFormat = value == "json" ? LogFormat.Json : LogFormat.Text }; break;
                 default: break;
             }
         }

@@ -8,7 +8,6 @@ internal static partial class Sys
     public const int O_CREAT = 0x40;
     public const int O_TRUNC = 0x200;
     public const int O_APPEND = 0x400;
-    public const int O_NONBLOCK = 0x800;
 
     [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
     public static unsafe partial nint write(int fd, byte* buffer, nuint count);

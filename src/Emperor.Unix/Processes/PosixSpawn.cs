@@ -28,7 +28,8 @@ internal static class PosixSpawn
         string workingDirectory,
         ReadOnlySpan<int> inherit,
         out int errno,
-        int stdin = -1)
+        int stdin = -1,
+        (int Stdout, int Stderr)? output = null)
     {
         var strings = new List<nint>(argv.Count + environment.Count + 3);
         var fileActions = NativeMemory.AllocZeroed(Sys.SpawnStructBytes);
@@ -67,6 +68,13 @@ internal static class PosixSpawn
                 ? Sys.posix_spawn_file_actions_adddup2(fileActions, stdin, 0)
                 : Sys.posix_spawn_file_actions_addopen(fileActions, 0, Utf8("/dev/null", strings), ORdonly, 0));
             Check(Sys.posix_spawn_file_actions_addchdir_np(fileActions, Utf8(workingDirectory, strings)));
+            if (output is { } o)
+            {
+                // Captured output (docs/logs.md): the pipes' write ends become the child's fds 1 and 2.
+                Check(Sys.posix_spawn_file_actions_adddup2(fileActions, o.Stdout, 1));
+                Check(Sys.posix_spawn_file_actions_adddup2(fileActions, o.Stderr, 2));
+            }
+
             foreach (var fd in inherit)
             {
                 Check(Sys.posix_spawn_file_actions_adddup2(fileActions, fd, fd));

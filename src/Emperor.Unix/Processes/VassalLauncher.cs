@@ -20,7 +20,7 @@ namespace Emperor.Unix.Processes;
 /// another thread could not leak them either. PR_SET_PDEATHSIG follows the thread that spawned: only the Emperor's
 /// long-lived loop thread calls <see cref="Launch"/>.
 /// </remarks>
-internal sealed class VassalLauncher(string selfExecutable, Reaper reaper, Guardian? guardian = null) : IVassalLauncher
+internal sealed class VassalLauncher(string selfExecutable, Reaper reaper, Guardian? guardian = null, Logs.OutputCapture? output = null) : IVassalLauncher
 {
     private readonly int _selfPid = Environment.ProcessId;
 
@@ -34,6 +34,14 @@ internal sealed class VassalLauncher(string selfExecutable, Reaper reaper, Guard
         }
 
         SafeFd? configParent = null, configChild = null;
+        using var pipes = Logs.OutputPipes.Open(output, request.CaptureAs, out var pipeError); // docs/logs.md
+        if (pipeError is not null)
+        {
+            childEnd.Dispose();
+            parentEnd.Dispose();
+            return new LaunchResult(null, pipeError);
+        }
+
         try
         {
             if (request.InlineConfig is not null && !TrySocketPair(out configParent, out configChild, out error))
@@ -72,7 +80,7 @@ internal sealed class VassalLauncher(string selfExecutable, Reaper reaper, Guard
             var argv = new List<string>(request.Arguments.Count) { selfExecutable };
             argv.AddRange(request.Arguments.Skip(1));
             var stdin = !self && request.OnDemand is { } od ? od.Fd : -1; // uWSGI adopts a socket on fd 0 (spec §7.5)
-            var pid = PosixSpawn.Start(selfExecutable, argv, env, request.WorkingDirectory, CollectionsMarshal.AsSpan(keep), out var errno, stdin);
+            var pid = PosixSpawn.Start(selfExecutable, argv, env, request.WorkingDirectory, CollectionsMarshal.AsSpan(keep), out var errno, stdin, pipes is null ? null : (pipes.ChildStdout, pipes.ChildStderr));
             if (pid == 0)
             {
                 return new LaunchResult(null, $"posix_spawn({selfExecutable}) failed: {Sys.strerror(errno)}");
@@ -87,6 +95,7 @@ internal sealed class VassalLauncher(string selfExecutable, Reaper reaper, Guard
                 return new LaunchResult(null, $"pidfd_open({pid}) failed: {Sys.strerror(e)}");
             }
 
+            pipes?.Attach(pid);
             reaper.Watch(pid, new SafeFd(pidfd), onExit);
             guardian?.Track(pid); // the child leads its own group (POSIX_SPAWN_SETSID): pgid == pid
             var link = new SocketLink(parentEnd.Release());

@@ -75,7 +75,8 @@ public sealed class OptionCatalogTests
             "emperor-tyrant", "emperor-tyrant-nofollow", "emperor-curse-tolerance", "reload-mercy", "emperor-graceful-shutdown",
             "emperor-throttle", "emperor-max-throttle", "emperor-no-blacklist", "emperor-required-heartbeat", "emperor-loyal-after",
             "emperor-pidfile", "emperor-stats", "emperor-stats-server", "stats-http", "emperor-command-socket", "emperor-metrics",
-            "emperor-pg-host", "emperor-id",
+            "emperor-pg-host", "emperor-id", "emperor-log-dir", "emperor-log-maxsize", "emperor-log-backups", "emperor-log-format",
+            "emperor-dashboard", "emperor-dashboard-auth",
         ];
         var source = File.ReadAllText(GoldenFile.RepositoryPath("src/Emperor.Core/Emperor/EmperorSettingsReader.cs"));
         foreach (var name in read)

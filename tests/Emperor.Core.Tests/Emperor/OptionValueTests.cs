@@ -29,6 +29,8 @@ public sealed class OptionValueTests
                 OptionValueKind.Seconds => [.. s_badNumbers, "0"],
                 OptionValueKind.SecondsOrZero or OptionValueKind.Milliseconds or OptionValueKind.Number => s_badNumbers,
                 OptionValueKind.Name => ["", "a b", ".hidden", "a/b", new string('x', 65)],
+                OptionValueKind.Bytes => ["", "soon", "-3", "1.5", "10M", " 3", "0x10", "0", "99999999999999999999"],
+                OptionValueKind.LogFormat => ["", "JSON", "xml", "text "],
                 _ => [],
             };
             foreach (var name in spec.Aliases.Prepend(spec.Name))
@@ -85,6 +87,11 @@ public sealed class OptionValueTests
     [InlineData("emperor-loyal-after", "0")]
     [InlineData("emperor-throttle", "0")]
     [InlineData("emperor-id", "web-1.prod_a")]
+    [InlineData("emperor-log-maxsize", "1")]
+    [InlineData("emperor-log-maxsize", "107374182400")]
+    [InlineData("emperor-log-backups", "0")]
+    [InlineData("emperor-log-format", "json")]
+    [InlineData("emperor-log-format", "text")]
     public void GoodValue_IsAccepted(string option, string value)
     {
         var (_, errors) = EmperorSettingsReader.Read([new(option, value)], _ => true);

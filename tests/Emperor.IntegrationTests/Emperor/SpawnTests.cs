@@ -39,14 +39,20 @@ public sealed class SpawnTests
         Assert.Equal("FOO=app", env.GetValueOrDefault("UWSGI_ENV"));
         Assert.DoesNotContain(env.Keys, k => k.StartsWith("UWSGI_VASSAL_", StringComparison.Ordinal));
 
-        // Fds: exactly 0, 1, 2 and the link came through exec; stdin is /dev/null, stdout/stderr are the Emperor's.
+        // Fds: exactly 0, 1, 2 and the link came through exec; stdin is /dev/null, stdout/stderr two pipes whose other
+        // ends the Emperor holds (docs/logs.md), not the Emperor's own streams.
         var link = int.Parse(env["UWSGI_EMPEROR_FD"], CultureInfo.InvariantCulture);
         Assert.Equal([0, 1, 2, link], report.InheritedFds);
         Assert.Equal("/dev/null", report.FdTargets[0]);
         Assert.StartsWith("socket:[", report.FdTargets[link], StringComparison.Ordinal);
         var emperorFds = ProcessTree.OpenFds(emperor.Pid);
-        Assert.Equal(emperorFds[1], report.FdTargets[1]);
-        Assert.Equal(emperorFds[2], report.FdTargets[2]);
+        Assert.StartsWith("pipe:[", report.FdTargets[1], StringComparison.Ordinal);
+        Assert.StartsWith("pipe:[", report.FdTargets[2], StringComparison.Ordinal);
+        Assert.NotEqual(report.FdTargets[1], report.FdTargets[2]);
+        Assert.Contains(report.FdTargets[1], emperorFds.Where(fd => fd.Key > 2).Select(fd => fd.Value));
+        Assert.Contains(report.FdTargets[2], emperorFds.Where(fd => fd.Key > 2).Select(fd => fd.Value));
+        Assert.NotEqual(emperorFds[1], report.FdTargets[1]);
+        Assert.NotEqual(emperorFds[2], report.FdTargets[2]);
 
         // Its own session and process group, a child of the Emperor, killed if the Emperor dies.
         Assert.Equal(pid, report.Session);

@@ -154,6 +154,30 @@ internal static class EmperorOptionCatalog
                 "serve Prometheus metrics on ADDR at /metrics",
                 "Counters and gauges of vassals, spawns, deaths, blacklist and loop lag in the Prometheus text format."),
 
+            O("emperor-dashboard", EmperorOptionGroup.StatsControl, OptionValueKind.Address, "ADDR", null,
+                "serve the web dashboard on ADDR (:PORT means 127.0.0.1:PORT): every vassal live, its log, reload/stop/start/pardon",
+                "One page with its assets embedded, updated every second by server-sent events: state, pid, uptime, restarts, loyalty, the reason of the last decision and the next attempt, heartbeat age, sd_notify status, memory and CPU, "
+                + "a live log tail per vassal, and the actions reload, stop, start and pardon (POST with a CSRF token). A bare :PORT binds loopback only; give an address to listen elsewhere, and --emperor-dashboard-auth for a password. See docs/dashboard.md."),
+            O("emperor-dashboard-auth", EmperorOptionGroup.StatsControl, OptionValueKind.Path, "FILE", null,
+                "require HTTP basic auth on the dashboard: FILE holds user:password or user:sha256:HEX lines",
+                "Read at start; a missing or malformed file stops the Emperor with one line naming it. sha256:HEX is the hex SHA-256 of the password (printf %s PASSWORD | sha256sum)."),
+
+            // Logs
+            O("emperor-log-dir", EmperorOptionGroup.Logs, OptionValueKind.Path, "DIR", null,
+                "write each vassal's output to DIR/NAME.log (stderr to DIR/NAME.err.log), rotated by size",
+                "The Emperor reads every vassal's stdout and stderr through pipes (never blocking a vassal or its loop) and appends the lines to DIR/NAME.log and DIR/NAME.err.log "
+                + "(with --emperor-log-format json both streams go to DIR/NAME.log). A file that would grow past --emperor-log-maxsize is rotated to NAME.log.1, NAME.log.2, ... keeping --emperor-log-backups. "
+                + "Without this option the lines go to the Emperor's own stdout and stderr, prefixed with [NAME]. `emperor logs --reopen` (and SIGHUP) reopens every file, for logrotate. See docs/logs.md."),
+            O("emperor-log-maxsize", EmperorOptionGroup.Logs, OptionValueKind.Bytes, "BYTES", "10485760",
+                "rotate a vassal's log file before it grows past BYTES (10 MiB)",
+                "With --emperor-log-dir: a line that would take a file past this size first rotates it (NAME.log becomes NAME.log.1, and so on)."),
+            O("emperor-log-backups", EmperorOptionGroup.Logs, OptionValueKind.Number, "N", "5",
+                "keep N rotated copies of each vassal's log file (NAME.log.1 ... NAME.log.N); 0 keeps none",
+                "With --emperor-log-dir: the oldest copy beyond N is deleted at each rotation."),
+            O("emperor-log-format", EmperorOptionGroup.Logs, OptionValueKind.LogFormat, "text|json", "text",
+                "write captured vassal lines as text or as JSON objects (time, vassal, pid, stream, line)",
+                "text: each line as the vassal printed it (prefixed with [NAME] on the Emperor's own stream). json: one object a line, with both streams in one file."),
+
             // Vassal role
             U("ini", EmperorOptionGroup.Vassal, OptionValueKind.Path, "FILE[:SECTION]", null,
                 "run the vassal described by an INI file (also --xml, --yaml, --json)",

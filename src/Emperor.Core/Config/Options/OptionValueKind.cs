@@ -44,4 +44,10 @@ internal enum OptionValueKind
 
     /// <summary>A group name or numeric gid.</summary>
     Group,
+
+    /// <summary>A byte count, at least 1 (e.g. a log file's size limit).</summary>
+    Bytes,
+
+    /// <summary><c>text</c> or <c>json</c>.</summary>
+    LogFormat,
 }

@@ -35,6 +35,10 @@ internal static class OptionValueValidator
                 return Whole(value, 0, MaxMilliseconds, "milliseconds");
             case OptionValueKind.Number:
                 return Whole(value, 0, int.MaxValue, "");
+            case OptionValueKind.Bytes:
+                return Whole(value, 1, long.MaxValue / 2, "bytes");
+            case OptionValueKind.LogFormat:
+                return value is "text" or "json" ? null : "valid: text or json";
             case OptionValueKind.Address:
                 return Address(value, directoryExists);
             case OptionValueKind.UnixSocket:

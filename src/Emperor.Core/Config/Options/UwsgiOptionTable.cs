@@ -816,6 +816,12 @@ fastrouter-stats r--
 fastrouter-stats-server r--
 http-stats r--
 http-stats-server r--
+emperor-log-dir r--
+emperor-log-maxsize r--
+emperor-log-backups r--
+emperor-log-format r--
+emperor-dashboard r--
+emperor-dashboard-auth r--
 """;
 
     private static readonly Lazy<(FrozenDictionary<string, UwsgiOptionInfo> ByName, FrozenDictionary<char, UwsgiOptionInfo> ByShort, string[] Names)> s_table = new(Build);
