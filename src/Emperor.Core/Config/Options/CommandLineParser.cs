@@ -11,6 +11,9 @@ internal static class CommandLineParser
 {
     public const string Source = "<command line>";
 
+    /// <summary>Unrecognized options that get a "did you mean" (the edit distances cost; see <see cref="Unrecognized"/>).</summary>
+    private const int MaxSuggestions = 16;
+
     public static CommandLineParseResult Parse(IReadOnlyList<string> args, bool posixlyCorrect)
     {
         var options = new List<CommandLineItem>();
@@ -58,7 +61,7 @@ internal static class CommandLineParser
             var matches = UwsgiOptionTable.Names.Where(n => n.StartsWith(name, StringComparison.Ordinal)).Take(5).ToList();
             if (name.Length == 0 || matches.Count == 0)
             {
-                diagnostics.Add(Error(i, Unrecognized(arg)));
+                diagnostics.Add(Error(i, Unrecognized(arg, suggest: diagnostics.Count < MaxSuggestions)));
 
                 // uWSGI stops at the first getopt error. A mistyped option usually had a value after it: take it
                 // along, so that the value is not reported a second time as a config file that cannot be loaded.
@@ -145,9 +148,13 @@ internal static class CommandLineParser
         return i;
     }
 
-    /// <summary>uWSGI refuses an unknown option; the nearest known name turns a typo into a one-look fix.</summary>
-    private static string Unrecognized(string arg) =>
-        OptionSuggester.Suggest(arg) is { } near
+    /// <summary>
+    /// uWSGI refuses an unknown option; the nearest known name turns a typo into a one-look fix. Only for the first few
+    /// and for names of a sensible length: a command line of thousands of bad options (a fuzzer's, a broken script's)
+    /// must not cost an edit distance against every option name each.
+    /// </summary>
+    private static string Unrecognized(string arg, bool suggest) =>
+        suggest && arg.Length <= 64 && OptionSuggester.Suggest(arg) is { } near
             ? $"unrecognized option '{arg}'; did you mean --{near}? (uWSGI exits with \"getopt_long() error\")"
             : ConfigMessages.UnrecognizedOption(arg);
 
