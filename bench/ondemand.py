@@ -98,6 +98,10 @@ def run(kind, n, cold, tmp):
         with open(os.path.join(vdir, "v%04d.ini" % i), "w") as f:
             f.write("[uwsgi]\nunprivileged-binary-patch-arg = exec %s %s %d\n" % (PY, app, fd))
     cmd = ([OURS, "--emperor-command-socket", "none"] if kind == "ours" else [UWSGI]) + ["--emperor", vdir, "--emperor-on-demand-directory", sdir]
+    if kind == "uwsgi":
+        # uWSGI 2.0's Ragnarok calls kill(-1, SIGKILL) for an idle on-demand vassal (pid -1; spec §3.8): as root that
+        # kills every process on the machine. Its own PID namespace keeps that inside.
+        cmd = ["unshare", "-pf", "--mount-proc"] + cmd
     log = open(os.path.join(tmp, kind + ".log"), "w")
     t0 = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -110,7 +114,8 @@ def run(kind, n, cold, tmp):
         sockets = len([x for x in os.listdir(sdir) if x.endswith(".socket")])
         time.sleep(2)
         before = len([p for p in descendants(proc.pid) if "app.py" in cmdline(p)])
-        rss = rss_kb(proc.pid)
+        emperor = proc.pid if kind == "ours" else (descendants(proc.pid) or [proc.pid])[0]
+        rss = rss_kb(emperor)
         lat, ok = [], 0
         for i in random.sample(range(n), min(cold, n)):
             dt, good = cold_request(os.path.join(sdir, "v%04d.socket" % i))
