@@ -39,7 +39,7 @@ internal sealed partial class EmperorService
         }
 
         if (record.State.Phase != VassalPhase.Running || record.Process is null || !TryRequest(record, out var request, out _)
-            || ReadOwnConfig(request, out _) is not { } options
+            || ReadOwnConfig(request, out _) is not { Options: var options }
             || Supervision.Read(options, _settings.ReloadMode) is not ({ Mode: ReloadMode.Overlap } supervision, { Count: 0 }))
         {
             Apply(record, new VassalEvent.ConfigChanged(why));

@@ -87,7 +87,7 @@ internal sealed partial class EmperorService
     /// The options of a vassal our own vassal role runs with the Emperor's privileges, read as the vassal role will
     /// read them; null for tyrant vassals, foreign binaries and configs the Emperor cannot read safely (with why).
     /// </summary>
-    private IReadOnlyList<Core.Config.ConfigOption>? ReadOwnConfig(LaunchRequest request, out string? why)
+    private Core.Config.ConfigLoadResult? ReadOwnConfig(LaunchRequest request, out string? why)
     {
         why = null;
         if (_configReader is null || request.Executable != _self || request.Uid is not null)
@@ -108,8 +108,8 @@ internal sealed partial class EmperorService
     private bool TryHoldSockets(VassalRecord record, ref LaunchRequest request, out string error)
     {
         error = string.Empty;
-        var options = ReadOwnConfig(request, out var why);
-        if (options is null)
+        var loaded = ReadOwnConfig(request, out var why);
+        if (loaded is null)
         {
             record.Supervision = Core.VassalRole.Supervision.Default;
             if (why is not null)
@@ -121,6 +121,7 @@ internal sealed partial class EmperorService
             return true;
         }
 
+        var options = loaded.Options;
         var (supervision, bad) = Core.VassalRole.Supervision.Read(options, _settings.ReloadMode);
         if (bad.Count > 0)
         {
@@ -143,9 +144,9 @@ internal sealed partial class EmperorService
         }
 
         var socketOptions = new SocketOptions(plan.ListenBacklog, plan.ChmodSocket, plan.ChownSocket);
-        if (!_held.TryPrepare(record.Name, plan.Sockets, socketOptions, out var passed, out var bindError))
+        if (!_held.TryPrepare(record.Name, plan.Sockets, socketOptions, out var passed, out var bindError, out var failed))
         {
-            error = bindError ?? "cannot bind its sockets";
+            error = Where(loaded, failed, request) + (bindError ?? "cannot bind its sockets");
             return false;
         }
 
@@ -155,6 +156,29 @@ internal sealed partial class EmperorService
         }
 
         return true;
+    }
+
+    /// <summary>"line N: " of the socket line that failed ("FILE:N: " when it came from another file), or "".</summary>
+    private static string Where(Core.Config.ConfigLoadResult loaded, Core.VassalRole.SocketSpec? failed, LaunchRequest request)
+    {
+        if (failed is null)
+        {
+            return string.Empty;
+        }
+
+        for (var i = 0; i < loaded.Options.Count && i < loaded.Locations.Count; i++)
+        {
+            var (key, value) = loaded.Options[i];
+            if ((key == failed.Option || (key == "s" && failed.Option == "socket")) && value == failed.Address)
+            {
+                var at = loaded.Locations[i];
+                return request.Arguments.Contains(at.Source) || request.Arguments.Contains("emperor://" + at.Source)
+                    ? $"line {at.Line}: "
+                    : $"{at.Source}:{at.Line}: ";
+            }
+        }
+
+        return string.Empty;
     }
 
     private void OnLinkByte(EmperorEvent.LinkByte b)

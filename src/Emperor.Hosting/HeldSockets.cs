@@ -21,10 +21,21 @@ internal sealed class HeldSockets(ISocketBinder binder) : IDisposable
     /// closes what is no longer declared, binds what is new. On a bind failure the sockets bound so far stay held
     /// (a fix of the failing line reuses them) and the error names the address and errno.
     /// </summary>
-    public bool TryPrepare(string vassal, IReadOnlyList<SocketSpec> specs, SocketOptions options, out List<PassedSocket> passed, out string? error)
+    public bool TryPrepare(string vassal, IReadOnlyList<SocketSpec> specs, SocketOptions options, out List<PassedSocket> passed, out string? error) =>
+        TryPrepare(vassal, specs, options, out passed, out error, out _);
+
+    /// <summary>As the other overload, and says which socket line could not be bound (<paramref name="failed"/>, else null).</summary>
+    /// <param name="vassal">The vassal's name.</param>
+    /// <param name="specs">Its socket lines, in order.</param>
+    /// <param name="options">Its listen, chmod-socket and chown-socket.</param>
+    /// <param name="passed">The sockets to pass, in the order of the lines.</param>
+    /// <param name="error">Why a line could not be bound.</param>
+    /// <param name="failed">The line that could not be bound.</param>
+    public bool TryPrepare(string vassal, IReadOnlyList<SocketSpec> specs, SocketOptions options, out List<PassedSocket> passed, out string? error, out SocketSpec? failed)
     {
         passed = new List<PassedSocket>(specs.Count);
         error = null;
+        failed = null;
         _byVassal.TryGetValue(vassal, out var current);
         current ??= [];
 
@@ -48,6 +59,7 @@ internal sealed class HeldSockets(ISocketBinder binder) : IDisposable
                 var socket = binder.Bind(spec, options, out error);
                 if (socket is null)
                 {
+                    failed = spec;
                     Store(vassal, current);
                     return false;
                 }

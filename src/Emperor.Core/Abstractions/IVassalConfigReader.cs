@@ -9,6 +9,6 @@ namespace Emperor.Core.Abstractions;
 /// </summary>
 internal interface IVassalConfigReader
 {
-    /// <summary>The options, or null with the reason when the config cannot be read completely and safely.</summary>
-    IReadOnlyList<ConfigOption>? Read(LaunchRequest request, out string? why);
+    /// <summary>The options and where each was written, or null with the reason when the config cannot be read completely and safely.</summary>
+    ConfigLoadResult? Read(LaunchRequest request, out string? why);
 }

@@ -11,7 +11,7 @@ namespace Emperor.Core.Emperor;
 /// </summary>
 internal sealed class VassalConfigReader(IConfigHost machine) : IVassalConfigReader
 {
-    public IReadOnlyList<ConfigOption>? Read(LaunchRequest request, out string? why)
+    public ConfigLoadResult? Read(LaunchRequest request, out string? why)
     {
         var host = new LaunchConfigHost(machine, request);
         var result = ConfigLoader.Load(request.Arguments.Skip(1).ToList(), host);
@@ -28,7 +28,7 @@ internal sealed class VassalConfigReader(IConfigHost machine) : IVassalConfigRea
         }
 
         why = null;
-        return result.Options;
+        return result;
     }
 
     /// <summary>The machine as the vassal will see it: its cwd, its environment, its pushed config, no commands.</summary>

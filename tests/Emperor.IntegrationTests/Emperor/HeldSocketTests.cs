@@ -112,7 +112,7 @@ public sealed class HeldSocketTests
         var taken = ((IPEndPoint)squatter.LocalEndpoint).Port;
         var emperor = await s.StartEmperorAsync("--emperor-throttle", "100");
         s.WriteVassal("b.ini", VassalFile.Command("exec sleep 100203", $"socket = 127.0.0.1:{taken}"));
-        var line = await emperor.WaitForLineAsync($"b.ini: not started: cannot bind socket 127.0.0.1:{taken}", EmperorScenario.Prompt, s.Cancel);
+        var line = await emperor.WaitForLineAsync($"b.ini: not started: line 2: cannot bind socket 127.0.0.1:{taken}", EmperorScenario.Prompt, s.Cancel); // the file, the line, the address, the errno
         Assert.Contains("in use", line.Text, StringComparison.OrdinalIgnoreCase);
         await emperor.WaitForMoreScansAsync(2, EmperorScenario.Prompt, s.Cancel);
         var stats = await emperor.StatsAsync(s.Cancel);
