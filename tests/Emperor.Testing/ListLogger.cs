@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
 
-namespace Emperor.Postgres.Tests;
+namespace Emperor.Testing;
 
-/// <summary>Keeps every formatted log line (thread-safe), for counting what the monitor said.</summary>
-internal sealed class ListLogger : ILogger
+/// <summary>Keeps every formatted log line (thread-safe), for counting what a component said (monitors, servers).</summary>
+public sealed class ListLogger : ILogger
 {
     private readonly List<string> _lines = [];
     private readonly Lock _lock = new();
