@@ -46,4 +46,7 @@ internal sealed record VassalStats
     /// <summary>"reload failed: REASON" after an overlapping reload failed (the old instance kept serving), else "".</summary>
     [JsonPropertyName("reload_failed")] public string ReloadFailed { get; init; } = string.Empty;
     [JsonPropertyName("sockets")] public IReadOnlyList<string> Sockets { get; init; } = [];
+
+    /// <summary>The subscriptions the Emperor announces for this vassal to routers (empty when it announces none).</summary>
+    [JsonPropertyName("subscriptions")] public IReadOnlyList<SubscriptionStats> Subscriptions { get; init; } = [];
 }
