@@ -35,7 +35,8 @@ internal sealed class Announce(AnnouncedSubscription item, string address, strin
 /// The Emperor announces its vassals to routers (issue #14 §3): a vassal our own vassal role runs with the Emperor's
 /// privileges whose file says <c>subscribe-to</c>/<c>subscribe2</c> is announced while it runs (its sockets are held,
 /// so a connection during a restart waits in the backlog rather than failing), re-announced every
-/// <c>subscribe-freq</c> seconds, and unsubscribed at once when it stops, crash-loops, is held or removed. An
+/// <c>subscribe-freq</c> seconds (sooner at first: after 1, 2, 4 … s, so a router that starts after the vassal learns of
+/// it within seconds, where uWSGI's vassals make it wait a whole <c>subscribe-freq</c>), and unsubscribed at once when it stops, crash-loops, is held or removed. An
 /// on-demand vassal is announced while it sleeps, with its on-demand socket as the node: the router's first request
 /// is the connection that wakes it. Sends are non-blocking datagrams on the loop.
 /// </summary>
@@ -169,6 +170,7 @@ internal sealed partial class EmperorService
         }
 
         record.AnnouncedAt = _time.GetTimestamp();
+        record.AnnounceNext = TimeSpan.FromSeconds(1);
         if (_logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information))
         {
             var list = string.Join(", ", record.Announces.Select(a => $"{a.Item.Key} -> {a.Item.Server}"));
@@ -182,10 +184,13 @@ internal sealed partial class EmperorService
         var now = _time.GetTimestamp();
         foreach (var record in _announced)
         {
-            if (_time.GetElapsedTime(record.AnnouncedAt, now) < record.AnnounceEvery)
+            // Datagrams sent before the router listened are lost: re-announce after 1, 2, 4 … s up to subscribe-freq.
+            if (_time.GetElapsedTime(record.AnnouncedAt, now) < record.AnnounceNext)
             {
                 continue;
             }
+
+            record.AnnounceNext = record.AnnounceNext * 2 < record.AnnounceEvery ? record.AnnounceNext * 2 : record.AnnounceEvery;
 
             var unix = _time.GetUtcNow().ToUnixTimeSeconds();
             foreach (var a in record.Announces)

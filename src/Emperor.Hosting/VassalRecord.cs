@@ -94,6 +94,9 @@ internal sealed class VassalRecord(string name, int monitor, SourceEntry entry, 
     /// <summary>What was last said about subscriptions that are not announced (said again only when it changes).</summary>
     public string? SubscriptionComplaint { get; set; }
 
+    /// <summary>How long after <see cref="AnnouncedAt"/> the next re-announce is due (1 s doubling up to <see cref="AnnounceEvery"/>).</summary>
+    public TimeSpan AnnounceNext { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The loop timestamp of the last announce.</summary>
     public long AnnouncedAt { get; set; }
 }
