@@ -56,23 +56,30 @@ internal sealed class Front(string kind, string address, SubscriptionTable table
                 continue;
             }
 
+            if (client.AddressFamily != AddressFamily.Unix)
+            {
+                client.NoDelay = true; // responses go out in one or two writes: never wait for the client's delayed ACK
+            }
+
             _ = Task.Run(() => ServeAsync(client, cancel), CancellationToken.None);
         }
     }
 
     private async Task ServeAsync(Socket client, CancellationToken cancel)
     {
+        // One deadline per connection, re-armed before each read: "timeout seconds without traffic".
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         using (client)
         {
             try
             {
                 if (kind == "fastrouter")
                 {
-                    await ServeUwsgiAsync(client, cancel).ConfigureAwait(false);
+                    await ServeUwsgiAsync(client, deadline).ConfigureAwait(false);
                 }
                 else
                 {
-                    while (await ServeHttpAsync(client, cancel).ConfigureAwait(false))
+                    while (await ServeHttpAsync(client, deadline).ConfigureAwait(false))
                     {
                     }
                 }
@@ -84,17 +91,18 @@ internal sealed class Front(string kind, string address, SubscriptionTable table
         }
     }
 
-    private async Task ServeUwsgiAsync(Socket client, CancellationToken cancel)
+    private async Task ServeUwsgiAsync(Socket client, CancellationTokenSource deadline)
     {
+        var cancel = deadline.Token;
         var header = new byte[UwsgiHeader.Length];
-        if (!await ReadExactlyAsync(client, header, cancel).ConfigureAwait(false))
+        if (!await ReadExactlyAsync(client, header, deadline).ConfigureAwait(false))
         {
             return;
         }
 
         UwsgiHeader.TryRead(header, out var h);
         var vars = new byte[h.Size];
-        if (!await ReadExactlyAsync(client, vars, cancel).ConfigureAwait(false))
+        if (!await ReadExactlyAsync(client, vars, deadline).ConfigureAwait(false))
         {
             return;
         }
@@ -108,7 +116,7 @@ internal sealed class Front(string kind, string address, SubscriptionTable table
 
         var host = Find(decoded, "HTTP_HOST") ?? Find(decoded, "SERVER_NAME") ?? string.Empty;
         var path = Find(decoded, "PATH_INFO") ?? "/";
-        var (backend, node) = await ConnectAsync(host, path, cancel).ConfigureAwait(false);
+        var (backend, node) = await ConnectAsync(host, path, deadline).ConfigureAwait(false);
         using var _ = backend;
         if (backend is null)
         {
@@ -128,24 +136,24 @@ internal sealed class Front(string kind, string address, SubscriptionTable table
         }
         else
         {
-            await backend.SendAsync(header, SocketFlags.None, cancel).ConfigureAwait(false);
-            await backend.SendAsync(vars, SocketFlags.None, cancel).ConfigureAwait(false);
+            await backend.SendAsync([new(header), new(vars)], SocketFlags.None).ConfigureAwait(false); // one writev
         }
 
         // The body is CONTENT_LENGTH bytes (as nginx sends it); reading exactly that leaves nothing pending at the close.
         if (long.TryParse(Find(decoded, "CONTENT_LENGTH"), NumberStyles.None, CultureInfo.InvariantCulture, out var length) && length > 0)
         {
-            await PumpAsync(client, backend, length, cancel).ConfigureAwait(false);
+            await PumpAsync(client, backend, length, deadline).ConfigureAwait(false);
         }
 
-        await PumpAsync(backend, client, long.MaxValue, cancel).ConfigureAwait(false);
+        await PumpAsync(backend, client, long.MaxValue, deadline).ConfigureAwait(false);
         client.Shutdown(SocketShutdown.Send);
     }
 
     /// <summary>One HTTP exchange; true when the client connection may carry another.</summary>
-    private async Task<bool> ServeHttpAsync(Socket client, CancellationToken cancel)
+    private async Task<bool> ServeHttpAsync(Socket client, CancellationTokenSource deadline)
     {
-        var (head, extra) = await ReadHeadAsync(client, cancel).ConfigureAwait(false);
+        var cancel = deadline.Token;
+        var (head, extra) = await ReadHeadAsync(client, deadline).ConfigureAwait(false);
         if (head is null)
         {
             return false;
@@ -162,7 +170,7 @@ internal sealed class Front(string kind, string address, SubscriptionTable table
         var local = client.LocalEndPoint as IPEndPoint;
         var remote = client.RemoteEndPoint as IPEndPoint;
         var remoteAddr = remote?.Address.ToString() ?? string.Empty;
-        var (backend, node) = await ConnectAsync(request.Host, request.Path, cancel).ConfigureAwait(false);
+        var (backend, node) = await ConnectAsync(request.Host, request.Path, deadline).ConfigureAwait(false);
         using var _ = backend;
         if (backend is null)
         {
@@ -189,9 +197,9 @@ internal sealed class Front(string kind, string address, SubscriptionTable table
 
             var header = new byte[UwsgiHeader.Length];
             new UwsgiHeader(0, (ushort)block.Length, 0).Write(header);
-            await backend.SendAsync(header, SocketFlags.None, cancel).ConfigureAwait(false);
-            await backend.SendAsync(block, SocketFlags.None, cancel).ConfigureAwait(false);
+            await backend.SendAsync([new(header), new(block)], SocketFlags.None).ConfigureAwait(false); // one writev
         }
+
         var length = request.ContentLength;
         if (extra.Length > 0)
         {
@@ -202,10 +210,10 @@ internal sealed class Front(string kind, string address, SubscriptionTable table
 
         if (length > 0)
         {
-            await PumpAsync(client, backend, length, cancel).ConfigureAwait(false);
+            await PumpAsync(client, backend, length, deadline).ConfigureAwait(false);
         }
 
-        var selfDelimited = await PumpResponseAsync(backend, client, node.Http, cancel).ConfigureAwait(false);
+        var selfDelimited = await PumpResponseAsync(backend, client, node.Http, deadline).ConfigureAwait(false);
         if (!(selfDelimited && request.KeepAlive))
         {
             client.Shutdown(SocketShutdown.Send);
@@ -216,8 +224,9 @@ internal sealed class Front(string kind, string address, SubscriptionTable table
     }
 
     /// <summary>Picks a node and connects; a node that refuses is marked dead and the next one tried (three at most).</summary>
-    private async Task<(Socket? Socket, SubscriptionNode? Node)> ConnectAsync(string host, string path, CancellationToken cancel)
+    private async Task<(Socket? Socket, SubscriptionNode? Node)> ConnectAsync(string host, string path, CancellationTokenSource deadline)
     {
+        var cancel = deadline.Token;
         Interlocked.Increment(ref _requests);
         for (var attempt = 0; attempt < 3; attempt++)
         {
@@ -228,9 +237,8 @@ internal sealed class Front(string kind, string address, SubscriptionTable table
 
             try
             {
-                using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-                timer.CancelAfter(timeout);
-                var socket = await Dial(node.Address, timer.Token).ConfigureAwait(false);
+                deadline.CancelAfter(timeout);
+                var socket = await Dial(node.Address, cancel).ConfigureAwait(false);
                 return (socket, node);
             }
             catch (Exception e) when (e is SocketException or OperationCanceledException)
@@ -301,15 +309,28 @@ internal sealed class Front(string kind, string address, SubscriptionTable table
         return socket;
     }
 
-    private async Task<(byte[]? Head, byte[] Extra)> ReadHeadAsync(Socket client, CancellationToken cancel)
+    private async Task<(byte[]? Head, byte[] Extra)> ReadHeadAsync(Socket client, CancellationTokenSource deadline)
     {
-        var buffer = new byte[HttpRequestHead.MaxHead];
-        var n = 0;
-        while (n < buffer.Length)
+        var cancel = deadline.Token;
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(HttpRequestHead.MaxHead);
+        try
         {
-            using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-            timer.CancelAfter(timeout);
-            var read = await client.ReceiveAsync(buffer.AsMemory(n), SocketFlags.None, timer.Token).ConfigureAwait(false);
+            return await ReadHeadIntoAsync(client, buffer, deadline).ConfigureAwait(false);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task<(byte[]? Head, byte[] Extra)> ReadHeadIntoAsync(Socket client, byte[] buffer, CancellationTokenSource deadline)
+    {
+        var cancel = deadline.Token;
+        var n = 0;
+        while (n < HttpRequestHead.MaxHead)
+        {
+            deadline.CancelAfter(timeout);
+            var read = await client.ReceiveAsync(buffer.AsMemory(n, HttpRequestHead.MaxHead - n), SocketFlags.None, cancel).ConfigureAwait(false);
             if (read == 0)
             {
                 return (null, []);
@@ -332,8 +353,9 @@ internal sealed class Front(string kind, string address, SubscriptionTable table
     /// response of an HTTP node was asked for with <c>Connection: close</c>; when it carries its own length, its
     /// <c>Connection</c> header is dropped, so the client's connection can be kept.
     /// </summary>
-    private async Task<bool> PumpResponseAsync(Socket from, Socket to, bool httpNode, CancellationToken cancel)
+    private async Task<bool> PumpResponseAsync(Socket from, Socket to, bool httpNode, CancellationTokenSource deadline)
     {
+        var cancel = deadline.Token;
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(16384);
         try
         {
@@ -341,9 +363,8 @@ internal sealed class Front(string kind, string address, SubscriptionTable table
             var selfDelimited = false;
             while (true)
             {
-                using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-                timer.CancelAfter(timeout);
-                var n = await from.ReceiveAsync(buffer.AsMemory(0, 16384), SocketFlags.None, timer.Token).ConfigureAwait(false);
+                deadline.CancelAfter(timeout);
+                var n = await from.ReceiveAsync(buffer.AsMemory(0, 16384), SocketFlags.None, cancel).ConfigureAwait(false);
                 if (n == 0)
                 {
                     return selfDelimited;
@@ -355,8 +376,10 @@ internal sealed class Front(string kind, string address, SubscriptionTable table
                     var end = buffer.AsSpan(0, n).IndexOf("\r\n\r\n"u8);
                     if (end >= 0 && httpNode && HttpRequestHead.WithoutConnection(buffer.AsSpan(0, end + 2)) is { } head)
                     {
-                        await to.SendAsync(head, SocketFlags.None, cancel).ConfigureAwait(false);
-                        await to.SendAsync(buffer.AsMemory(end + 2, n - end - 2), SocketFlags.None, cancel).ConfigureAwait(false);
+                        var joined = new byte[head.Length + n - end - 2];
+                        head.CopyTo(joined, 0);
+                        buffer.AsSpan(end + 2, n - end - 2).CopyTo(joined.AsSpan(head.Length));
+                        await to.SendAsync(joined, SocketFlags.None, cancel).ConfigureAwait(false);
                         selfDelimited = true;
                         continue;
                     }
@@ -373,29 +396,38 @@ internal sealed class Front(string kind, string address, SubscriptionTable table
         }
     }
 
-    private async Task PumpAsync(Socket from, Socket to, long limit, CancellationToken cancel)
+    private async Task PumpAsync(Socket from, Socket to, long limit, CancellationTokenSource deadline)
     {
-        var buffer = new byte[16384];
-        while (limit > 0)
+        var cancel = deadline.Token;
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(16384);
+        try
         {
-            using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-            timer.CancelAfter(timeout);
-            var n = await from.ReceiveAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, limit)), SocketFlags.None, timer.Token).ConfigureAwait(false);
-            if (n == 0)
+            while (limit > 0)
             {
-                return;
-            }
+                deadline.CancelAfter(timeout);
+                var n = await from.ReceiveAsync(buffer.AsMemory(0, (int)Math.Min(16384, limit)), SocketFlags.None, cancel).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    return;
+                }
 
-            await to.SendAsync(buffer.AsMemory(0, n), SocketFlags.None, cancel).ConfigureAwait(false);
-            limit -= n;
+                await to.SendAsync(buffer.AsMemory(0, n), SocketFlags.None, cancel).ConfigureAwait(false);
+                limit -= n;
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
-    private static async Task<bool> ReadExactlyAsync(Socket socket, byte[] buffer, CancellationToken cancel)
+    private async Task<bool> ReadExactlyAsync(Socket socket, byte[] buffer, CancellationTokenSource deadline)
     {
+        var cancel = deadline.Token;
         var n = 0;
         while (n < buffer.Length)
         {
+            deadline.CancelAfter(timeout);
             var read = await socket.ReceiveAsync(buffer.AsMemory(n), SocketFlags.None, cancel).ConfigureAwait(false);
             if (read == 0)
             {
