@@ -239,10 +239,12 @@ internal sealed class Front(string kind, string address, SubscriptionTable table
             {
                 deadline.CancelAfter(timeout);
                 var socket = await Dial(node.Address, cancel).ConfigureAwait(false);
+                node.CountRequest();
                 return (socket, node);
             }
             catch (Exception e) when (e is SocketException or OperationCanceledException)
             {
+                node.CountFailure();
                 table.MarkDead(node);
                 RouterLog.NodeDead(logger, node.Key, node.Address, e.Message);
             }

@@ -212,12 +212,17 @@ internal static class RouterRole
                     json.WriteEndArray();
                     json.WriteNumber("bad_subscription_packets", servers.Sum(s => s.BadPackets));
                     json.WriteStartArray("subscriptions");
-                    foreach (var (key, node, weight) in table.Snapshot())
+                    foreach (var n in table.Snapshot())
                     {
                         json.WriteStartObject();
-                        json.WriteString("key", key);
-                        json.WriteString("node", node);
-                        json.WriteNumber("weight", weight);
+                        json.WriteString("key", n.Key);
+                        json.WriteString("node", n.Address);
+                        json.WriteNumber("weight", n.Weight);
+                        json.WriteString("proto", n.Proto);
+                        json.WriteNumber("requests", n.Requests);
+                        json.WriteNumber("failures", n.Failures);
+                        json.WriteNumber("last_announce", n.LastAnnounce.ToUnixTimeSeconds());
+                        json.WriteBoolean("dead", n.Dead);
                         json.WriteEndObject();
                     }
 

@@ -13,6 +13,19 @@ internal sealed class SubscriptionNode(string key, string address)
     public bool Http { get; set; }
     public DateTimeOffset LastAnnounce { get; set; }
 
+    private long _requests;
+    private long _failures;
+
+    /// <summary>Requests a front sent to this node (connected).</summary>
+    public long Requests => Interlocked.Read(ref _requests);
+
+    /// <summary>Connections to it that failed (then it is skipped for the dead-retry interval).</summary>
+    public long Failures => Interlocked.Read(ref _failures);
+
+    public void CountRequest() => Interlocked.Increment(ref _requests);
+
+    public void CountFailure() => Interlocked.Increment(ref _failures);
+
     /// <summary>While set and in the future the node is skipped; afterwards it is tried again.</summary>
     public DateTimeOffset? DeadUntil { get; set; }
 

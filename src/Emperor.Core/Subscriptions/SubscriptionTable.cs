@@ -113,7 +113,7 @@ internal sealed class SubscriptionTable(TimeProvider clock, TimeSpan tolerance, 
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(path);
         var now = clock.GetUtcNow();
-        var wanted = host.ToLowerInvariant();
+        var wanted = host.Any(char.IsUpper) ? host.ToLowerInvariant() : host;
         lock (_lock)
         {
             if (!_hosts.TryGetValue(wanted, out var paths))
@@ -125,16 +125,32 @@ internal sealed class SubscriptionTable(TimeProvider clock, TimeSpan tolerance, 
                 }
             }
 
-            foreach (var prefix in paths.Keys.Where(p => Matches(p, path)).OrderByDescending(p => p.Length))
+            // The longest matching prefix first; a shorter one only when all of its nodes are dead. No allocation:
+            // this runs for every request.
+            var below = int.MaxValue;
+            while (true)
             {
-                var pick = Pick(paths[prefix], now);
-                if (pick is not null)
+                string? best = null;
+                foreach (var prefix in paths.Keys)
+                {
+                    if (prefix.Length < below && (best is null || prefix.Length > best.Length) && Matches(prefix, path))
+                    {
+                        best = prefix;
+                    }
+                }
+
+                if (best is null)
+                {
+                    return null;
+                }
+
+                if (Pick(paths[best], now) is { } pick)
                 {
                     return pick;
                 }
-            }
 
-            return null;
+                below = best.Length;
+            }
         }
     }
 
@@ -148,12 +164,14 @@ internal sealed class SubscriptionTable(TimeProvider clock, TimeSpan tolerance, 
         }
     }
 
-    /// <summary>A snapshot for stats and tests: (key, address, weight) of every node.</summary>
-    public IReadOnlyList<(string Key, string Address, int Weight)> Snapshot()
+    /// <summary>A snapshot for stats and tests: every node with its counters.</summary>
+    public IReadOnlyList<NodeSnapshot> Snapshot()
     {
+        var now = clock.GetUtcNow();
         lock (_lock)
         {
-            return [.. _hosts.Values.SelectMany(p => p.Values).SelectMany(n => n).Select(n => (n.Key, n.Address, n.Weight))];
+            return [.. _hosts.Values.SelectMany(p => p.Values).SelectMany(n => n).Select(n => new NodeSnapshot(
+                n.Key, n.Address, n.Weight, n.Http ? "http" : "uwsgi", n.Requests, n.Failures, n.LastAnnounce, n.DeadUntil is { } d && d > now))];
         }
     }
 
@@ -213,3 +231,6 @@ internal sealed class SubscriptionTable(TimeProvider clock, TimeSpan tolerance, 
         }
     }
 }
+
+/// <summary>One node as stats show it: requests routed to it, failed connections, its last announce, whether it is skipped now.</summary>
+internal sealed record NodeSnapshot(string Key, string Address, int Weight, string Proto, long Requests, long Failures, DateTimeOffset LastAnnounce, bool Dead);

@@ -39,11 +39,11 @@ public sealed class RouterVassalTests
     {
         var app = s.Root.WriteFile("app.py", App);
         var (front, subscriptions) = (FreePort.Tcp(), FreePort.Tcp());
-        var (a, b) = (FreePort.Tcp(), FreePort.Tcp());
+        var (a, b, routerStats) = (FreePort.Tcp(), FreePort.Tcp(), FreePort.Tcp());
         var emperor = await s.StartEmperorAsync();
 
         // A tolerance far above the waits below: a node that disappears did so by its unsubscribe, not by expiry.
-        s.WriteVassal("router.ini", $"[uwsgi]\nhttp = 127.0.0.1:{front}\nhttp-subscription-server = 127.0.0.1:{subscriptions}\nsubscription-tolerance = 600\n");
+        s.WriteVassal("router.ini", $"[uwsgi]\nhttp = 127.0.0.1:{front}\nhttp-subscription-server = 127.0.0.1:{subscriptions}\nsubscription-tolerance = 600\nhttp-stats = 127.0.0.1:{routerStats}\n");
         s.WriteVassal("a.ini", VassalFile.Command($"exec python3 {app} a", $"http-socket = 127.0.0.1:{a}", $"subscribe-to = 127.0.0.1:{subscriptions}:shop.example"));
         s.WriteVassal("b.ini", VassalFile.Command($"exec python3 {app} b", $"http-socket = 127.0.0.1:{b}", $"subscribe2 = server=127.0.0.1:{subscriptions},key=shop.example/api"));
         await emperor.WaitForStatsAsync(
@@ -58,6 +58,16 @@ public sealed class RouterVassalTests
 
         var stats = await emperor.StatsAsync(s.Cancel);
         Assert.Contains("\"proto\": \"http\"", stats.Raw("a.ini", "subscriptions")!, StringComparison.Ordinal);
+
+        // The router's stats: per node its protocol and the requests it was sent.
+        using (var doc = System.Text.Json.JsonDocument.Parse(await ReadAllAsync(routerStats, s.Cancel)))
+        {
+            var nodeA = doc.RootElement.GetProperty("subscriptions").EnumerateArray().Single(n => n.GetProperty("node").GetString() == $"127.0.0.1:{a}");
+            Assert.Equal("shop.example", nodeA.GetProperty("key").GetString());
+            Assert.Equal("http", nodeA.GetProperty("proto").GetString());
+            Assert.True(nodeA.GetProperty("requests").GetInt64() >= 2, nodeA.ToString());
+            Assert.Equal(0, nodeA.GetProperty("failures").GetInt64());
+        }
 
         // Removed: the router stops sending to it at once (well within the 600 s tolerance); b still serves /api.
         File.Delete(s.VassalPath("a.ini"));
@@ -91,6 +101,14 @@ public sealed class RouterVassalTests
         var pid = await emperor.WaitForRunningPidAsync("lazy.ini", EmperorScenario.Prompt, s.Cancel);
         Assert.Contains($"lazy {pid} ", answer, StringComparison.Ordinal);
     }, TestContext.Current.CancellationToken);
+
+    private static async Task<string> ReadAllAsync(int port, CancellationToken cancel)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, port, cancel);
+        using var reader = new StreamReader(client.GetStream(), Encoding.UTF8);
+        return await reader.ReadToEndAsync(cancel).WaitAsync(EmperorScenario.Slow, cancel);
+    }
 
     private static bool Announced(StatsSnapshot st, string vassal) =>
         st.Raw(vassal, "subscriptions") is { } subs && subs.Contains("\"announced\"", StringComparison.Ordinal);
