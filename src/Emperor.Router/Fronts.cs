@@ -19,6 +19,7 @@ namespace Emperor.Router;
 /// </summary>
 internal sealed class Front(string kind, string address, SubscriptionTable table, TimeSpan timeout, ILogger logger) : IDisposable
 {
+    private readonly NodePool _pool = new();
     private Socket? _listener;
     private long _requests;
     private long _unrouted;
@@ -170,9 +171,8 @@ internal sealed class Front(string kind, string address, SubscriptionTable table
         var local = client.LocalEndPoint as IPEndPoint;
         var remote = client.RemoteEndPoint as IPEndPoint;
         var remoteAddr = remote?.Address.ToString() ?? string.Empty;
-        var (backend, node) = await ConnectAsync(request.Host, request.Path, deadline).ConfigureAwait(false);
-        using var _ = backend;
-        if (backend is null)
+        var (connected, node, reused) = await ConnectAsync(request.Host, request.Path, deadline, pooled: true).ConfigureAwait(false);
+        if (connected is null)
         {
             await client.SendAsync("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray(), SocketFlags.None, cancel).ConfigureAwait(false);
             return false;
@@ -180,9 +180,10 @@ internal sealed class Front(string kind, string address, SubscriptionTable table
 
         if (node!.Http)
         {
-            await backend.SendAsync(request.ToNodeHead(remoteAddr), SocketFlags.None, cancel).ConfigureAwait(false);
+            return await ExchangeWithHttpNodeAsync(client, request, extra, connected, node, reused, remoteAddr, deadline).ConfigureAwait(false);
         }
-        else
+
+        using var backend = connected;
         {
             var block = UwsgiVars.Encode(request.ToUwsgiVars(
                 request.Host.Split(':')[0],
@@ -223,8 +224,157 @@ internal sealed class Front(string kind, string address, SubscriptionTable table
         return true;
     }
 
+    /// <summary>
+    /// One request to a node that speaks HTTP, on a kept connection when there is one: the request keeps the node
+    /// connection alive, and the response is followed to its end (<see cref="HttpResponseBody"/>) so the connection
+    /// goes back to the pool. A kept connection the node closed before answering is replaced by a new one once, for a
+    /// request without a body. True when the client connection may carry another request.
+    /// </summary>
+    private async Task<bool> ExchangeWithHttpNodeAsync(Socket client, HttpRequestHead request, byte[] extra, Socket backend, SubscriptionNode node, bool reused, string remoteAddr, CancellationTokenSource deadline)
+    {
+        var cancel = deadline.Token;
+        var head = request.ToNodeHead(remoteAddr, keepAlive: true);
+        var keepNode = false;
+        try
+        {
+            while (true)
+            {
+                var length = request.ContentLength;
+                var now = (int)Math.Min(extra.Length, length);
+                if (now > 0)
+                {
+                    await backend.SendAsync([new(head), new(extra, 0, now)], SocketFlags.None).ConfigureAwait(false);
+                }
+                else
+                {
+                    await backend.SendAsync(head, SocketFlags.None, cancel).ConfigureAwait(false);
+                }
+
+                if (length - now > 0)
+                {
+                    await PumpAsync(client, backend, length - now, deadline).ConfigureAwait(false);
+                }
+
+                var (answered, keepClient, nodeReusable) = await RelayHttpResponseAsync(backend, client, request, deadline).ConfigureAwait(false);
+                if (!answered && reused && length == 0)
+                {
+                    // The node closed the idle connection just as we took it: once more on a new one.
+                    backend.Dispose();
+                    deadline.CancelAfter(timeout);
+                    backend = await Dial(node.Address, cancel).ConfigureAwait(false);
+                    reused = false;
+                    continue;
+                }
+
+                keepNode = answered && nodeReusable;
+                if (!answered)
+                {
+                    await client.SendAsync("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray(), SocketFlags.None, cancel).ConfigureAwait(false);
+                }
+
+                if (!keepClient)
+                {
+                    client.Shutdown(SocketShutdown.Send);
+                    return false;
+                }
+
+                return true;
+            }
+        }
+        finally
+        {
+            if (keepNode)
+            {
+                _pool.Return(node.Address, backend);
+            }
+            else
+            {
+                backend.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Relays one response from an HTTP node: its head without hop-by-hop headers, then its body to the end the head
+    /// gives. Answered: at least the head came; KeepClient: the client connection can carry another request; NodeReusable:
+    /// the node connection can.
+    /// </summary>
+    private async Task<(bool Answered, bool KeepClient, bool NodeReusable)> RelayHttpResponseAsync(Socket from, Socket to, HttpRequestHead request, CancellationTokenSource deadline)
+    {
+        var cancel = deadline.Token;
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(HttpRequestHead.MaxHead);
+        try
+        {
+            var n = 0;
+            var end = -1;
+            while (end < 0)
+            {
+                if (n == HttpRequestHead.MaxHead)
+                {
+                    // A head we cannot hold: pass it on raw and end with the node's close.
+                    await to.SendAsync(buffer.AsMemory(0, n), SocketFlags.None, cancel).ConfigureAwait(false);
+                    await PumpAsync(from, to, long.MaxValue, deadline).ConfigureAwait(false);
+                    return (true, false, false);
+                }
+
+                deadline.CancelAfter(timeout);
+                var read = await from.ReceiveAsync(buffer.AsMemory(n, HttpRequestHead.MaxHead - n), SocketFlags.None, cancel).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    if (n > 0)
+                    {
+                        await to.SendAsync(buffer.AsMemory(0, n), SocketFlags.None, cancel).ConfigureAwait(false);
+                    }
+
+                    return (n > 0, false, false);
+                }
+
+                n += read;
+                end = buffer.AsSpan(0, n).IndexOf("\r\n\r\n"u8);
+            }
+
+            var body = HttpResponseBody.For(buffer.AsSpan(0, end + 2), request.Method == "HEAD");
+            if (body is null)
+            {
+                await to.SendAsync(buffer.AsMemory(0, n), SocketFlags.None, cancel).ConfigureAwait(false);
+                await PumpAsync(from, to, long.MaxValue, deadline).ConfigureAwait(false);
+                return (true, false, false);
+            }
+
+            var keepClient = request.KeepAlive && request.Protocol == "HTTP/1.1" && !body.UntilClose;
+            var clientHead = HttpRequestHead.ResponseHeadForClient(buffer.AsSpan(0, end + 2), close: !keepClient);
+            var rest = n - end - 4;
+            var take = body.Consume(buffer.AsSpan(end + 4, rest));
+            var leftover = take < rest;
+            await to.SendAsync([new(clientHead), new(buffer, end + 4, take)], SocketFlags.None).ConfigureAwait(false);
+            while (!body.Done && !leftover)
+            {
+                deadline.CancelAfter(timeout);
+                var read = await from.ReceiveAsync(buffer.AsMemory(0, 16384), SocketFlags.None, cancel).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return (true, keepClient && body.UntilClose, false);
+                }
+
+                take = body.Consume(buffer.AsSpan(0, read));
+                leftover = take < read;
+                await to.SendAsync(buffer.AsMemory(0, take), SocketFlags.None, cancel).ConfigureAwait(false);
+            }
+
+            return (true, keepClient && body.Done, body.Done && body.KeepAlive && !leftover);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     /// <summary>Picks a node and connects; a node that refuses is marked dead and the next one tried (three at most).</summary>
-    private async Task<(Socket? Socket, SubscriptionNode? Node)> ConnectAsync(string host, string path, CancellationTokenSource deadline)
+    private async Task<(Socket? Socket, SubscriptionNode? Node)> ConnectAsync(string host, string path, CancellationTokenSource deadline) =>
+        await ConnectAsync(host, path, deadline, pooled: false).ConfigureAwait(false) is var (socket, node, _) ? (socket, node) : default;
+
+    /// <summary>As above; with <paramref name="pooled"/>, an idle connection to an HTTP node is taken when there is one.</summary>
+    private async Task<(Socket? Socket, SubscriptionNode? Node, bool Reused)> ConnectAsync(string host, string path, CancellationTokenSource deadline, bool pooled)
     {
         var cancel = deadline.Token;
         Interlocked.Increment(ref _requests);
@@ -235,12 +385,18 @@ internal sealed class Front(string kind, string address, SubscriptionTable table
                 break;
             }
 
+            if (pooled && node.Http && _pool.TryTake(node.Address) is { } idle)
+            {
+                node.CountRequest();
+                return (idle, node, true);
+            }
+
             try
             {
                 deadline.CancelAfter(timeout);
                 var socket = await Dial(node.Address, cancel).ConfigureAwait(false);
                 node.CountRequest();
-                return (socket, node);
+                return (socket, node, false);
             }
             catch (Exception e) when (e is SocketException or OperationCanceledException)
             {
@@ -252,7 +408,7 @@ internal sealed class Front(string kind, string address, SubscriptionTable table
 
         Interlocked.Increment(ref _unrouted);
         RouterLog.NoNode(logger, kind, host, path);
-        return (null, null);
+        return (null, null, false);
     }
 
     private static async Task<Socket> Dial(string address, CancellationToken cancel)
@@ -445,5 +601,9 @@ internal sealed class Front(string kind, string address, SubscriptionTable table
     private static string? Find(List<KeyValuePair<string, string>> vars, string key) =>
         vars.FindIndex(kv => kv.Key == key) is var i and >= 0 ? vars[i].Value : null;
 
-    public void Dispose() => _listener?.Dispose();
+    public void Dispose()
+    {
+        _listener?.Dispose();
+        _pool.Dispose();
+    }
 }

@@ -96,6 +96,97 @@ public sealed class FrontTests
         }
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task An_http_node_is_reached_over_one_kept_connection_for_content_length_and_chunked_answers()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        var table = new SubscriptionTable(TimeProvider.System);
+        using var http = new Front("http", $"127.0.0.1:{FreePort.Tcp()}", table, TimeSpan.FromSeconds(10), NullLogger.Instance);
+        var port = ((IPEndPoint)http.Bind()).Port;
+        using var node = new TcpListener(IPAddress.Loopback, 0);
+        node.Start();
+        var connections = 0;
+        using var stop = new CancellationTokenSource();
+        var serving = Task.Run(
+            async () =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    var c = await node.AcceptTcpClientAsync(stop.Token);
+                    Interlocked.Increment(ref connections);
+                    _ = ServeKeptAsync(c, stop.Token);
+                }
+            },
+            CancellationToken.None);
+        table.Apply(new SubscriptionPacket(SubscriptionCommand.Subscribe, "kept.example", $"127.0.0.1:{((IPEndPoint)node.LocalEndpoint).Port}") { Extra = [new("proto", "http")] });
+        var loop = http.RunAsync(stop.Token);
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, port, cancel);
+            var stream = client.GetStream();
+            for (var i = 0; i < 4; i++)
+            {
+                var answer = await ExchangeAsync(stream, $"GET /r{i} HTTP/1.1\r\nHost: kept.example\r\n\r\n", cancel);
+                Assert.StartsWith("HTTP/1.1 200 OK", answer, StringComparison.Ordinal);
+                Assert.DoesNotContain("Connection:", answer, StringComparison.OrdinalIgnoreCase);
+                Assert.EndsWith(i % 2 == 0 ? "length /r" + i : "5\r\nchunk\r\n" + (i.ToString(System.Globalization.CultureInfo.InvariantCulture).Length) + "\r\n" + i + "\r\n0\r\n\r\n", answer, StringComparison.Ordinal);
+            }
+
+            // Another client later: the same node connection, taken from the pool.
+            using var second = new TcpClient();
+            await second.ConnectAsync(IPAddress.Loopback, port, cancel);
+            Assert.EndsWith("length /r0", await ExchangeAsync(second.GetStream(), "GET /r0 HTTP/1.1\r\nHost: kept.example\r\n\r\n", cancel), StringComparison.Ordinal);
+            Assert.Equal(1, Volatile.Read(ref connections));
+            Assert.Equal(5, table.Snapshot().Single().Requests);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            node.Stop();
+            await loop;
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => serving);
+        }
+    }
+
+    /// <summary>A keep-alive HTTP/1.1 node: even paths get a Content-Length body, odd ones a chunked one.</summary>
+    private static async Task ServeKeptAsync(TcpClient c, CancellationToken cancel)
+    {
+        using (c)
+        {
+            var stream = c.GetStream();
+            var buffer = new byte[4096];
+            var pending = string.Empty;
+            try
+            {
+                while (true)
+                {
+                    var n = await stream.ReadAsync(buffer, cancel);
+                    if (n == 0)
+                    {
+                        return;
+                    }
+
+                    pending += Encoding.ASCII.GetString(buffer, 0, n);
+                    int end;
+                    while ((end = pending.IndexOf("\r\n\r\n", StringComparison.Ordinal)) >= 0)
+                    {
+                        var path = pending.Split(' ')[1];
+                        pending = pending[(end + 4)..];
+                        var number = int.Parse(path[2..], System.Globalization.CultureInfo.InvariantCulture);
+                        var response = number % 2 == 0
+                            ? $"HTTP/1.1 200 OK\r\nContent-Length: {7 + path.Length}\r\n\r\nlength {path}"
+                            : $"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nchunk\r\n{number.ToString(System.Globalization.CultureInfo.InvariantCulture).Length}\r\n{number}\r\n0\r\n\r\n";
+                        await stream.WriteAsync(Encoding.ASCII.GetBytes(response), cancel);
+                    }
+                }
+            }
+            catch (Exception e) when (e is IOException or OperationCanceledException)
+            {
+            }
+        }
+    }
+
     /// <summary>Sends one request and reads one response (its head and Content-Length body).</summary>
     private static async Task<string> ExchangeAsync(NetworkStream stream, string request, CancellationToken cancel)
     {
@@ -115,6 +206,16 @@ public sealed class FrontTests
             var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
             if (end < 0)
             {
+                continue;
+            }
+
+            if (text[..end].Contains("Transfer-Encoding: chunked", StringComparison.OrdinalIgnoreCase))
+            {
+                if (text.EndsWith("\r\n0\r\n\r\n", StringComparison.Ordinal))
+                {
+                    return text;
+                }
+
                 continue;
             }
 

@@ -109,7 +109,7 @@ internal sealed record HttpRequestHead(string Method, string Target, string Prot
     /// <c>Connection</c>/<c>Keep-Alive</c>, plus <c>X-Forwarded-For</c> and <c>Connection: close</c> (one request per
     /// node connection, as for uwsgi nodes, so the node's close ends the response).
     /// </summary>
-    public byte[] ToNodeHead(string remoteAddr)
+    public byte[] ToNodeHead(string remoteAddr, bool keepAlive = false)
     {
         var b = new StringBuilder(256);
         b.Append(Method).Append(' ').Append(Target).Append(' ').Append(Protocol).Append("\r\n");
@@ -131,8 +131,30 @@ internal sealed record HttpRequestHead(string Method, string Target, string Prot
         }
 
         b.Append("X-Forwarded-For: ").Append(forwarded is null ? remoteAddr : forwarded + ", " + remoteAddr).Append("\r\n");
-        b.Append("Connection: close\r\n\r\n");
+        b.Append(keepAlive ? "\r\n" : "Connection: close\r\n\r\n");
         return Encoding.Latin1.GetBytes(b.ToString());
+    }
+
+    /// <summary>
+    /// A node's response head for the client: without its <c>Connection</c> and <c>Keep-Alive</c> lines, with
+    /// <c>Connection: close</c> when the router will close the client's connection after it; ends with the blank line.
+    /// <paramref name="head"/> runs through the last header's CRLF.
+    /// </summary>
+    public static byte[] ResponseHeadForClient(ReadOnlySpan<byte> head, bool close)
+    {
+        var text = Encoding.Latin1.GetString(head);
+        var b = new StringBuilder(text.Length + 24);
+        foreach (var line in text.Split("\r\n"))
+        {
+            if (line.Length == 0 || line.StartsWith("Connection:", StringComparison.OrdinalIgnoreCase) || line.StartsWith("Keep-Alive:", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            b.Append(line).Append("\r\n");
+        }
+
+        return Encoding.Latin1.GetBytes(b.Append(close ? "Connection: close\r\n\r\n" : "\r\n").ToString());
     }
 
     /// <summary>
