@@ -27,7 +27,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from bench import OURS, ROOT, free_port, kill, log, med  # noqa: E402
+from bench import CLK, OURS, ROOT, cpu_ticks, descendants, free_port, kill, log, med  # noqa: E402
 
 UWSGI = os.environ.get("UWSGI_CORE_BIN") or "/usr/bin/uwsgi-core"
 NGINX = "/usr/sbin/nginx"
@@ -128,6 +128,20 @@ def wrk(port, seconds, connections):
             "requests": int(total.group(1)) if total else 0, "errors": errors}
 
 
+def tree_ticks(pid):
+    """CPU ticks of a process and its descendants (uWSGI's router runs as master + router process)"""
+    return sum(cpu_ticks(p) or 0 for p in [pid] + descendants(pid))
+
+
+def measured(pid, port, seconds, connections):
+    """wrk against PORT, plus the router's CPU time per request (its whole process tree)"""
+    before = tree_ticks(pid)
+    r = wrk(port, seconds, connections)
+    used = tree_ticks(pid) - before
+    r["cpu_us"] = used * 1e6 / CLK / r["requests"] if r["requests"] else None
+    return r
+
+
 def stop(p):
     if p and p.poll() is None:
         kill(-p.pid, 15)
@@ -203,7 +217,7 @@ def main():
                         end = time.monotonic() + 20
                         while get(port, KEY) != 200 and time.monotonic() < end:
                             time.sleep(0.05)
-                        r = wrk(port, a.seconds, a.connections)
+                        r = measured(router.pid, port, a.seconds, a.connections)
                         rows.setdefault((front, kind), []).append(r)
                         log("round %d %s %s: %.0f req/s p50 %s p99 %s errors %d" % (rnd, front, kind, r["rps"], r["p50"], r["p99"], r["errors"]))
                     finally:
@@ -220,7 +234,7 @@ def main():
                 end = time.monotonic() + 10
                 while get(fport, KEY) != 200 and time.monotonic() < end:
                     time.sleep(0.02)
-                r = wrk(fport, a.seconds, a.connections)
+                r = measured(router.pid, fport, a.seconds, a.connections)
                 rows.setdefault(("http -> HTTP node", "ours"), []).append(r)
                 log("round %d http->HTTP node ours: %.0f req/s p99 %s" % (rnd, r["rps"], r["p99"]))
             finally:
@@ -235,7 +249,7 @@ def main():
                     while get(yport, KEY) != 200 and time.monotonic() < end:
                         time.sleep(0.05)
                     get(yport, KEY)  # JIT warm-up before the measured run
-                    r = wrk(yport, a.seconds, a.connections)
+                    r = measured(yarp.pid, yport, a.seconds, a.connections)
                     rows.setdefault(("http -> HTTP node", "yarp"), []).append(r)
                     log("round %d http->HTTP node YARP: %.0f req/s p99 %s" % (rnd, r["rps"], r["p99"]))
                 finally:
@@ -264,7 +278,7 @@ def main():
     md = ["# Router benchmark %s" % stamp, "",
           "`bench/router --seconds %d --connections %d --rounds %d`; medians over the rounds; load average at the end %s."
           % (a.seconds, a.connections, a.rounds, " ".join(load)), "",
-          "| front | router | requests/s | p50 ms | p99 ms | errors | throughput ours/uWSGI |", "|---|---|---|---|---|---|---|"]
+          "| front | router | requests/s | p50 ms | p99 ms | errors | router CPU µs/request | throughput ours/other |", "|---|---|---|---|---|---|---|---|"]
     names = {"ours": "ours", "uwsgi": "uWSGI 2.0", "yarp": "YARP 2.3 (Kestrel)"}
     for front in ("http", "fastrouter", "http -> HTTP node"):
         for kind in ("ours", "uwsgi", "yarp"):
@@ -274,12 +288,14 @@ def main():
             other = "uwsgi" if (front, "uwsgi") in rows else "yarp"
             if kind == "ours" and (front, other) in rows:
                 ratio = "%.2f (vs %s)" % (best(front, "ours", "rps") / max(1e-9, best(front, other, "rps")), names[other])
-            md.append("| %s | %s | %s | %s | %s | %d | %s |" % (front, names[kind], fmt(best(front, kind, "rps"), "%.0f"),
-                                                          fmt(best(front, kind, "p50"), "%.2f"), fmt(best(front, kind, "p99"), "%.2f"),
-                                                          sum(r["errors"] for r in rows[(front, kind)]), ratio))
+            md.append("| %s | %s | %s | %s | %s | %d | %s | %s |" % (front, names[kind], fmt(best(front, kind, "rps"), "%.0f"),
+                                                               fmt(best(front, kind, "p50"), "%.2f"), fmt(best(front, kind, "p99"), "%.2f"),
+                                                               sum(r["errors"] for r in rows[(front, kind)]), fmt(best(front, kind, "cpu_us"), "%.0f"), ratio))
     md += ["", "fastrouter rows go through nginx (`uwsgi_pass`) in front of the router. The HTTP node is nginx answering "
            "200 itself; uWSGI's routers cannot use it (they speak only uwsgi to their nodes), so that row compares ours "
-           "with YARP forwarding to the same node.", "",
+           "with YARP forwarding to the same node. Errors are wrk's non-2xx answers and socket errors; uWSGI's http "
+           "router closes every connection after its response (no keep-alive without --http-keepalive), which wrk "
+           "counts as read errors.", "",
            "| subscribe -> first routed request | median ms | max ms |", "|---|---|---|"]
     for kind in ("ours", "uwsgi"):
         xs = latency[kind]
