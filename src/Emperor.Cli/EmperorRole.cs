@@ -80,6 +80,7 @@ internal static partial class EmperorRole
             Preflight = ConfigFilePreflight.Check,
             SocketBinder = Unix.Net.ListeningSockets.Instance,
             ConfigReader = new VassalConfigReader(new SystemConfigHost(VersionInfo.Version)),
+            Announcer = new Hosting.Net.DatagramSender(logger, TimeProvider.System),
             Readiness = readiness,
             ReadFirstLine = Unix.Net.OnDemandNames.ReadFirstLine,
             RunOnDemandExec = Unix.Net.OnDemandNames.RunExecAsync,

@@ -56,4 +56,7 @@ internal abstract record EmperorEvent
 
     /// <summary>An old instance swapped out by an overlapping reload had its mercy.</summary>
     public sealed record RetireDeadline(string Name, int Pid) : EmperorEvent;
+
+    /// <summary>The once-a-second turn that re-announces the subscriptions that are due (issue #14 §3).</summary>
+    public sealed record AnnounceDue : EmperorEvent;
 }

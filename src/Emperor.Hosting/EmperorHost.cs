@@ -58,6 +58,9 @@ internal sealed record EmperorHost
     /// </summary>
     public Func<string, string, Task<string?>>? RunOnDemandExec { get; init; }
 
+    /// <summary>Sends the subscription announces for vassals whose files say <c>subscribe-to</c>; null: none are sent (one line).</summary>
+    public IDatagramSender? Announcer { get; init; }
+
     /// <summary>Captured vassal output (rings, followers, files), or null when the launcher does not capture.</summary>
     public Logs.LogHub? Logs { get; init; }
 }

@@ -19,6 +19,10 @@ internal sealed partial class EmperorService
         Count(before, state, e);
         Stamp(record, before, state, e);
         Execute(record, state.Pid != 0 ? state.Pid : before.Pid, effects);
+        if (record.Announces.Count > 0 && _records.ContainsKey(record.Name))
+        {
+            SyncAnnounce(record);
+        }
     }
 
     /// <param name="record">The vassal.</param>
@@ -104,6 +108,7 @@ internal sealed partial class EmperorService
         }
 
         _records.Remove(record.Name);
+        Withdraw(record);
         _held?.Release(record.Name);
         DropSideInstances(record);
         ReleaseOnDemand(record);

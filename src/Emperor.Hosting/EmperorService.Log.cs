@@ -76,6 +76,12 @@ internal sealed partial class EmperorService
     [LoggerMessage(EventId = 16, Level = LogLevel.Information, Message = "[emperor] {Text}")]
     private static partial void LogOverlapLine(ILogger logger, string text);
 
+    [LoggerMessage(EventId = 19, Level = LogLevel.Warning, Message = "[emperor] vassal {Vassal}: {Why}")]
+    private static partial void LogSubscriptionRefused(ILogger logger, string vassal, string why);
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "[emperor] {What} {Vassal}: {Subscriptions}")]
+    private static partial void LogAnnounced(ILogger logger, string what, string vassal, string subscriptions);
+
     [LoggerMessage(EventId = 17, Level = LogLevel.Warning, Message = "[emperor] reload of {Vassal} failed: {Reason}; the old instance (pid: {Pid}) keeps serving")]
     private static partial void LogReloadFailed(ILogger logger, string vassal, string reason, int pid);
 }

@@ -165,6 +165,9 @@ internal sealed partial class EmperorService
             case EmperorEvent.RetireDeadline rd:
                 OnRetireDeadline(rd.Name, rd.Pid);
                 break;
+            case EmperorEvent.AnnounceDue:
+                Reannounce();
+                break;
         }
 
         if (_ragnarok && _records.Count == 0)

@@ -16,7 +16,7 @@ internal sealed partial class EmperorService
     /// Called in <see cref="Spawn"/>: true to launch now (not on demand, or woken; then <paramref name="socket"/> is
     /// the socket to pass), false when the record sleeps, waits for its socket name, or could not bind it.
     /// </summary>
-    private bool PrepareOnDemand(VassalRecord record, out PassedSocket? socket)
+    private bool PrepareOnDemand(VassalRecord record, LaunchRequest request, out PassedSocket? socket)
     {
         socket = null;
         if (!record.OnDemandLookedUp)
@@ -61,6 +61,13 @@ internal sealed partial class EmperorService
             record.OnDemandWoken = false;
             socket = new PassedSocket(record.OnDemandSocket.Fd, address);
             return true;
+        }
+
+        // Announced while it sleeps: the router's first request is the connection that wakes it.
+        if (ReadOwnConfig(request, out _) is { } loaded)
+        {
+            var (plan, errors) = VassalPlanner.Plan(loaded.Options);
+            SetSubscriptions(record, loaded.Options, errors.Count == 0 ? plan.Sockets : [], address);
         }
 
         record.OnDemandWatch?.Dispose();

@@ -27,6 +27,7 @@ internal sealed partial class EmperorService
         _systemd.Send("STOPPING=1");
         _spawns.Close();
         _periodic?.Dispose();
+        _announceTimer?.Dispose();
         foreach (var r in _records.Values.ToList())
         {
             Apply(r, new VassalEvent.Removed("Ragnarok"));

@@ -25,7 +25,7 @@ internal sealed partial class EmperorService
         }
 
         PassedSocket? onDemand = null;
-        if (_settings.OnDemand && !PrepareOnDemand(record, out onDemand))
+        if (_settings.OnDemand && !PrepareOnDemand(record, request, out onDemand))
         {
             return;
         }
@@ -118,6 +118,7 @@ internal sealed partial class EmperorService
             }
 
             _held?.Release(record.Name);
+            SetSubscriptions(record, [], [], null);
             return true;
         }
 
@@ -140,9 +141,11 @@ internal sealed partial class EmperorService
             }
 
             _held?.Release(record.Name);
+            SetSubscriptions(record, [], [], null);
             return true;
         }
 
+        SetSubscriptions(record, options, plan.Sockets, record.OnDemandAddress);
         var socketOptions = new SocketOptions(plan.ListenBacklog, plan.ChmodSocket, plan.ChownSocket);
         if (!_held.TryPrepare(record.Name, plan.Sockets, socketOptions, out var passed, out var bindError, out var failed))
         {

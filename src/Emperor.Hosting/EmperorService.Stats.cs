@@ -99,6 +99,7 @@ internal sealed partial class EmperorService
                 OldPids = r.Retiring.ConvertAll(x => x.Process.Pid),
                 ReloadFailed = r.ReloadFailure is { } f ? "reload failed: " + f : string.Empty,
                 Sockets = _held?.AddressesOf(r.Name) ?? [],
+                Subscriptions = SubscriptionStatsOf(r),
                 Uptime = s.Pid > 0 && r.StartedAt is { } started ? (long)(now - started).TotalSeconds : 0,
             });
         }

@@ -58,6 +58,7 @@ internal sealed partial class EmperorService : IAsyncDisposable
     private readonly Termination _termination;
     private readonly Func<string, string?>? _preflight;
     private readonly HeldSockets? _held;
+    private readonly Core.Abstractions.IDatagramSender? _announcer;
     private readonly IVassalConfigReader? _configReader;
     private readonly string _self;
     private readonly IReadinessWatcher? _readiness;
@@ -111,6 +112,7 @@ internal sealed partial class EmperorService : IAsyncDisposable
         _self = host.SelfExecutable;
         _readiness = host.Readiness;
         _onDemandBinder = host.SocketBinder;
+        _announcer = host.Announcer;
         _readFirstLine = host.ReadFirstLine;
         _runOnDemandExec = host.RunOnDemandExec;
         if (host.SocketBinder is not null && host.ConfigReader is not null)

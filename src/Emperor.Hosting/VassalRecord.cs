@@ -81,4 +81,19 @@ internal sealed class VassalRecord(string name, int monitor, SourceEntry entry, 
 
     /// <summary>Why the last overlapping reload failed (stats), or null.</summary>
     public string? ReloadFailure { get; set; }
+
+    /// <summary>The subscriptions the Emperor announces for this vassal (empty: none).</summary>
+    public IReadOnlyList<Announce> Announces { get; set; } = [];
+
+    /// <summary>Seconds between re-announces (the file's <c>subscribe-freq</c>).</summary>
+    public TimeSpan AnnounceEvery { get; set; } = Core.Subscriptions.VassalSubscriptions.DefaultFrequency;
+
+    /// <summary>Whether the subscriptions are announced now (then re-announced every <see cref="AnnounceEvery"/>).</summary>
+    public bool Announced { get; set; }
+
+    /// <summary>What was last said about subscriptions that are not announced (said again only when it changes).</summary>
+    public string? SubscriptionComplaint { get; set; }
+
+    /// <summary>The loop timestamp of the last announce.</summary>
+    public long AnnouncedAt { get; set; }
 }

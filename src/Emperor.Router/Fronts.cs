@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Emperor.Core.Config.Options;
 using Emperor.Core.Protocol;
 using Emperor.Core.Routing;
 using Emperor.Core.Subscriptions;
@@ -107,14 +108,29 @@ internal sealed class Front(string kind, string address, SubscriptionTable table
 
         var host = Find(decoded, "HTTP_HOST") ?? Find(decoded, "SERVER_NAME") ?? string.Empty;
         var path = Find(decoded, "PATH_INFO") ?? "/";
-        using var backend = await ConnectAsync(host, path, cancel).ConfigureAwait(false);
+        var (backend, node) = await ConnectAsync(host, path, cancel).ConfigureAwait(false);
+        using var _ = backend;
         if (backend is null)
         {
             return; // uWSGI's FastRouter closes too; nginx answers 502
         }
 
-        await backend.SendAsync(header, SocketFlags.None, cancel).ConfigureAwait(false);
-        await backend.SendAsync(vars, SocketFlags.None, cancel).ConfigureAwait(false);
+        if (node!.Http)
+        {
+            // A node that speaks HTTP gets the request as HTTP; its answer is HTTP, which is what nginx expects back.
+            if (HttpRequestHead.FromUwsgiVars(decoded) is not { } head)
+            {
+                RouterLog.BadRequest(logger, kind, address, "uwsgi vars that are not an HTTP request (no REQUEST_METHOD or target)");
+                return;
+            }
+
+            await backend.SendAsync(head, SocketFlags.None, cancel).ConfigureAwait(false);
+        }
+        else
+        {
+            await backend.SendAsync(header, SocketFlags.None, cancel).ConfigureAwait(false);
+            await backend.SendAsync(vars, SocketFlags.None, cancel).ConfigureAwait(false);
+        }
 
         // The body is CONTENT_LENGTH bytes (as nginx sends it); reading exactly that leaves nothing pending at the close.
         if (long.TryParse(Find(decoded, "CONTENT_LENGTH"), NumberStyles.None, CultureInfo.InvariantCulture, out var length) && length > 0)
@@ -145,28 +161,37 @@ internal sealed class Front(string kind, string address, SubscriptionTable table
 
         var local = client.LocalEndPoint as IPEndPoint;
         var remote = client.RemoteEndPoint as IPEndPoint;
-        var block = UwsgiVars.Encode(request.ToUwsgiVars(
-            request.Host.Split(':')[0],
-            local?.Port.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
-            remote?.Address.ToString() ?? string.Empty,
-            remote?.Port.ToString(CultureInfo.InvariantCulture) ?? string.Empty));
-        if (block is null)
-        {
-            await client.SendAsync("HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray(), SocketFlags.None, cancel).ConfigureAwait(false);
-            return false;
-        }
-
-        using var backend = await ConnectAsync(request.Host, request.Path, cancel).ConfigureAwait(false);
+        var remoteAddr = remote?.Address.ToString() ?? string.Empty;
+        var (backend, node) = await ConnectAsync(request.Host, request.Path, cancel).ConfigureAwait(false);
+        using var _ = backend;
         if (backend is null)
         {
             await client.SendAsync("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray(), SocketFlags.None, cancel).ConfigureAwait(false);
             return false;
         }
 
-        var header = new byte[UwsgiHeader.Length];
-        new UwsgiHeader(0, (ushort)block.Length, 0).Write(header);
-        await backend.SendAsync(header, SocketFlags.None, cancel).ConfigureAwait(false);
-        await backend.SendAsync(block, SocketFlags.None, cancel).ConfigureAwait(false);
+        if (node!.Http)
+        {
+            await backend.SendAsync(request.ToNodeHead(remoteAddr), SocketFlags.None, cancel).ConfigureAwait(false);
+        }
+        else
+        {
+            var block = UwsgiVars.Encode(request.ToUwsgiVars(
+                request.Host.Split(':')[0],
+                local?.Port.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
+                remoteAddr,
+                remote?.Port.ToString(CultureInfo.InvariantCulture) ?? string.Empty));
+            if (block is null)
+            {
+                await client.SendAsync("HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray(), SocketFlags.None, cancel).ConfigureAwait(false);
+                return false;
+            }
+
+            var header = new byte[UwsgiHeader.Length];
+            new UwsgiHeader(0, (ushort)block.Length, 0).Write(header);
+            await backend.SendAsync(header, SocketFlags.None, cancel).ConfigureAwait(false);
+            await backend.SendAsync(block, SocketFlags.None, cancel).ConfigureAwait(false);
+        }
         var length = request.ContentLength;
         if (extra.Length > 0)
         {
@@ -180,7 +205,7 @@ internal sealed class Front(string kind, string address, SubscriptionTable table
             await PumpAsync(client, backend, length, cancel).ConfigureAwait(false);
         }
 
-        var selfDelimited = await PumpResponseAsync(backend, client, cancel).ConfigureAwait(false);
+        var selfDelimited = await PumpResponseAsync(backend, client, node.Http, cancel).ConfigureAwait(false);
         if (!(selfDelimited && request.KeepAlive))
         {
             client.Shutdown(SocketShutdown.Send);
@@ -191,7 +216,7 @@ internal sealed class Front(string kind, string address, SubscriptionTable table
     }
 
     /// <summary>Picks a node and connects; a node that refuses is marked dead and the next one tried (three at most).</summary>
-    private async Task<Socket?> ConnectAsync(string host, string path, CancellationToken cancel)
+    private async Task<(Socket? Socket, SubscriptionNode? Node)> ConnectAsync(string host, string path, CancellationToken cancel)
     {
         Interlocked.Increment(ref _requests);
         for (var attempt = 0; attempt < 3; attempt++)
@@ -206,7 +231,7 @@ internal sealed class Front(string kind, string address, SubscriptionTable table
                 using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancel);
                 timer.CancelAfter(timeout);
                 var socket = await Dial(node.Address, timer.Token).ConfigureAwait(false);
-                return socket;
+                return (socket, node);
             }
             catch (Exception e) when (e is SocketException or OperationCanceledException)
             {
@@ -217,17 +242,22 @@ internal sealed class Front(string kind, string address, SubscriptionTable table
 
         Interlocked.Increment(ref _unrouted);
         RouterLog.NoNode(logger, kind, host, path);
-        return null;
+        return (null, null);
     }
 
     private static async Task<Socket> Dial(string address, CancellationToken cancel)
     {
-        var socket = address.Contains(':', StringComparison.Ordinal)
-            ? new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp)
+        if (!ServiceAddress.TryParse(address, out var parsed, out var error))
+        {
+            throw new SocketException((int)SocketError.AddressNotAvailable, $"{address}: {error}");
+        }
+
+        var endpoint = EndPointOf(parsed, connect: true);
+        var socket = parsed.Kind == ServiceAddressKind.Tcp
+            ? new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true }
             : new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
-            EndPoint endpoint = socket.AddressFamily == AddressFamily.Unix ? new UnixDomainSocketEndPoint(address) : ParseTcp(address);
             await socket.ConnectAsync(endpoint, cancel).ConfigureAwait(false);
             return socket;
         }
@@ -238,38 +268,36 @@ internal sealed class Front(string kind, string address, SubscriptionTable table
         }
     }
 
-    private static IPEndPoint ParseTcp(string address)
+    /// <summary>The endpoint of an address as every service of ours reads it (<see cref="ServiceAddress"/>).</summary>
+    internal static EndPoint EndPointOf(ServiceAddress address, bool connect) => address.Kind switch
     {
-        var colon = address.LastIndexOf(':');
-        var host = address[..colon].Trim('[', ']');
-        var ip = host.Length == 0 || host == "0.0.0.0" ? IPAddress.Loopback : IPAddress.Parse(host);
-        return new IPEndPoint(ip, int.Parse(address[(colon + 1)..], CultureInfo.InvariantCulture));
-    }
+        ServiceAddressKind.Tcp => new IPEndPoint(connect ? address.ConnectIp : address.Ip!, address.Port),
+        ServiceAddressKind.UnixAbstract => new UnixDomainSocketEndPoint("\0" + address.Path),
+        _ => new UnixDomainSocketEndPoint(address.Path),
+    };
 
-    private static Socket Listen(string address)
+    /// <summary>A listening stream socket on an address (a stale UNIX socket file is replaced).</summary>
+    internal static Socket Listen(string address)
     {
+        var parsed = ServiceAddress.Parse(address);
         Socket socket;
-        if (address.Contains(':', StringComparison.Ordinal))
+        if (parsed.Kind == ServiceAddressKind.Tcp)
         {
-            var colon = address.LastIndexOf(':');
-            var host = address[..colon].Trim('[', ']');
-            var ip = host.Length == 0 ? IPAddress.Any : IPAddress.Parse(host);
-            socket = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            socket = new Socket(parsed.Ip!.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
             socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            socket.Bind(new IPEndPoint(ip, int.Parse(address[(colon + 1)..], CultureInfo.InvariantCulture)));
         }
         else
         {
-            if (File.Exists(address))
+            if (parsed.Kind == ServiceAddressKind.UnixPath && File.Exists(parsed.Path))
             {
-                File.Delete(address);
+                File.Delete(parsed.Path);
             }
 
             socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            socket.Bind(new UnixDomainSocketEndPoint(address));
         }
 
-        socket.Listen(100);
+        socket.Bind(EndPointOf(parsed, connect: false));
+        socket.Listen(1024);
         return socket;
     }
 
@@ -299,30 +327,49 @@ internal sealed class Front(string kind, string address, SubscriptionTable table
         return (null, []);
     }
 
-    /// <summary>Copies the backend's response to the client until the backend closes; true when it delimited itself.</summary>
-    private async Task<bool> PumpResponseAsync(Socket from, Socket to, CancellationToken cancel)
+    /// <summary>
+    /// Copies the backend's response to the client until the backend closes; true when it delimited itself. The
+    /// response of an HTTP node was asked for with <c>Connection: close</c>; when it carries its own length, its
+    /// <c>Connection</c> header is dropped, so the client's connection can be kept.
+    /// </summary>
+    private async Task<bool> PumpResponseAsync(Socket from, Socket to, bool httpNode, CancellationToken cancel)
     {
-        var buffer = new byte[16384];
-        var first = true;
-        var selfDelimited = false;
-        while (true)
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(16384);
+        try
         {
-            using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-            timer.CancelAfter(timeout);
-            var n = await from.ReceiveAsync(buffer, SocketFlags.None, timer.Token).ConfigureAwait(false);
-            if (n == 0)
+            var first = true;
+            var selfDelimited = false;
+            while (true)
             {
-                return selfDelimited;
-            }
+                using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+                timer.CancelAfter(timeout);
+                var n = await from.ReceiveAsync(buffer.AsMemory(0, 16384), SocketFlags.None, timer.Token).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    return selfDelimited;
+                }
 
-            if (first)
-            {
-                first = false;
-                var end = buffer.AsSpan(0, n).IndexOf("\r\n\r\n"u8);
-                selfDelimited = end >= 0 && HttpRequestHead.ResponseIsSelfDelimited(buffer.AsSpan(0, end + 2));
-            }
+                if (first)
+                {
+                    first = false;
+                    var end = buffer.AsSpan(0, n).IndexOf("\r\n\r\n"u8);
+                    if (end >= 0 && httpNode && HttpRequestHead.WithoutConnection(buffer.AsSpan(0, end + 2)) is { } head)
+                    {
+                        await to.SendAsync(head, SocketFlags.None, cancel).ConfigureAwait(false);
+                        await to.SendAsync(buffer.AsMemory(end + 2, n - end - 2), SocketFlags.None, cancel).ConfigureAwait(false);
+                        selfDelimited = true;
+                        continue;
+                    }
 
-            await to.SendAsync(buffer.AsMemory(0, n), SocketFlags.None, cancel).ConfigureAwait(false);
+                    selfDelimited = end >= 0 && HttpRequestHead.ResponseIsSelfDelimited(buffer.AsSpan(0, end + 2));
+                }
+
+                await to.SendAsync(buffer.AsMemory(0, n), SocketFlags.None, cancel).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

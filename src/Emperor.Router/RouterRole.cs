@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text.Json;
@@ -179,20 +178,7 @@ internal static class RouterRole
     /// <summary><c>fastrouter-stats ADDR</c>: one JSON document per connection, as uWSGI's stats servers do.</summary>
     private static async Task StatsAsync(string address, SubscriptionTable table, List<Front> fronts, List<SubscriptionServer> servers, CancellationToken cancel)
     {
-        var colon = address.LastIndexOf(':');
-        using var listener = colon >= 0 ? new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) : new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        if (colon >= 0)
-        {
-            var host = address[..colon];
-            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            listener.Bind(new IPEndPoint(host.Length == 0 ? IPAddress.Any : IPAddress.Parse(host), int.Parse(address[(colon + 1)..], CultureInfo.InvariantCulture)));
-        }
-        else
-        {
-            listener.Bind(new UnixDomainSocketEndPoint(address));
-        }
-
-        listener.Listen(16);
+        using var listener = Front.Listen(address);
         while (!cancel.IsCancellationRequested)
         {
             Socket client;

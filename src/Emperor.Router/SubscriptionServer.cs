@@ -21,20 +21,22 @@ internal sealed class SubscriptionServer(string address, SubscriptionTable table
 
     public EndPoint Bind()
     {
-        var colon = address.LastIndexOf(':');
-        if (colon >= 0)
+        var parsed = Emperor.Core.Config.Options.ServiceAddress.Parse(address);
+        if (parsed.Kind == Emperor.Core.Config.Options.ServiceAddressKind.Tcp)
         {
-            var host = address[..colon];
-            var ip = host.Length == 0 ? IPAddress.Any : IPAddress.Parse(host.Trim('[', ']'));
-            _socket = new Socket(ip.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-            _socket.Bind(new IPEndPoint(ip, int.Parse(address[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture)));
+            _socket = new Socket(parsed.Ip!.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         }
         else
         {
+            if (parsed.Kind == Emperor.Core.Config.Options.ServiceAddressKind.UnixPath && File.Exists(parsed.Path))
+            {
+                File.Delete(parsed.Path); // a stale datagram socket file from an earlier router
+            }
+
             _socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-            _socket.Bind(new UnixDomainSocketEndPoint(address));
         }
 
+        _socket.Bind(Front.EndPointOf(parsed, connect: false));
         return _socket.LocalEndPoint!;
     }
 

@@ -45,7 +45,11 @@ internal sealed class LoopHarness : IAsyncDisposable
         StartAsync(before, null, options);
 
     /// <summary>As above, with a vassal-file preflight (path → why not, or null).</summary>
-    public static async Task<LoopHarness> StartAsync(Action<FakeMonitor>? before, Func<string, string?>? preflight, params (string Key, string Value)[] options)
+    public static Task<LoopHarness> StartAsync(Action<FakeMonitor>? before, Func<string, string?>? preflight, params (string Key, string Value)[] options) =>
+        StartWithAsync(host => host with { Preflight = preflight }, before, options);
+
+    /// <summary>As above, with more of the host replaced by fakes (a config reader, a socket binder, an announcer).</summary>
+    public static async Task<LoopHarness> StartWithAsync(Func<EmperorHost, EmperorHost> configure, Action<FakeMonitor>? before, params (string Key, string Value)[] options)
     {
         var monitor = new FakeMonitor();
         before?.Invoke(monitor);
@@ -64,9 +68,8 @@ internal sealed class LoopHarness : IAsyncDisposable
             Environment = [new("PATH", "/usr/bin:/bin"), new("UWSGI_VASSAL_SOCKET", "/run/%n.sock")],
             SelfExecutable = "/usr/bin/emperor",
             Identity = (0, 0),
-            Preflight = preflight,
         };
-        var service = new EmperorService(host, settings, [monitor]);
+        var service = new EmperorService(configure(host), settings, [monitor]);
         var exit = service.RunAsync(handleSignals: false);
         var harness = new LoopHarness(service, monitor, launcher, time, log, exit);
         await harness.StatsAsync(); // the first scan is done once the loop answers

@@ -33,8 +33,8 @@ public sealed class FrontTests
         var subscriptions = FreePort.Tcp();
         var table = new SubscriptionTable(TimeProvider.System);
         using var server = new SubscriptionServer($"127.0.0.1:{subscriptions}", table, NullLogger.Instance, TimeProvider.System);
-        using var http = new Front("http", "127.0.0.1:0", table, TimeSpan.FromSeconds(10), NullLogger.Instance);
-        using var fast = new Front("fastrouter", "127.0.0.1:0", table, TimeSpan.FromSeconds(10), NullLogger.Instance);
+        using var http = new Front("http", $"127.0.0.1:{FreePort.Tcp()}", table, TimeSpan.FromSeconds(10), NullLogger.Instance);
+        using var fast = new Front("fastrouter", $"127.0.0.1:{FreePort.Tcp()}", table, TimeSpan.FromSeconds(10), NullLogger.Instance);
         server.Bind();
         var httpPort = ((IPEndPoint)http.Bind()).Port;
         var fastPort = ((IPEndPoint)fast.Bind()).Port;

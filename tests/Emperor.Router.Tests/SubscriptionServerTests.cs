@@ -11,7 +11,7 @@ public sealed class SubscriptionServerTests
     public async Task Udp_announces_reach_the_table_and_garbage_is_counted()
     {
         var table = new SubscriptionTable(TimeProvider.System);
-        using var server = new SubscriptionServer("127.0.0.1:0", table, NullLogger.Instance, TimeProvider.System);
+        using var server = new SubscriptionServer($"127.0.0.1:{FreePort.Tcp()}", table, NullLogger.Instance, TimeProvider.System);
         var endpoint = server.Bind();
         using var cts = new CancellationTokenSource();
         var loop = server.RunAsync(cts.Token);

@@ -10,7 +10,7 @@ namespace Emperor.Cli.Control;
 /// </summary>
 internal static class LsRenderer
 {
-    public static readonly string[] Columns = ["NAME", "STATE", "PID", "UPTIME", "LOYAL", "RESTARTS", "LAST EXIT", "STATUS", "SOURCE"];
+    public static readonly string[] Columns = ["NAME", "STATE", "PID", "UPTIME", "LOYAL", "RESTARTS", "LAST EXIT", "STATUS", "KEYS", "SOURCE"];
 
     public static List<string[]> Rows(JsonElement stats)
     {
@@ -33,6 +33,7 @@ internal static class LsRenderer
                 Int(v, "restarts")?.ToString(CultureInfo.InvariantCulture) ?? "-",
                 LastExit(v),
                 Str(v, "reload_failed") is { Length: > 0 } failed ? failed : Str(v, "status") is { Length: > 0 } status ? status : "-",
+                Keys(v),
                 Str(v, "monitor") ?? "-",
             ]);
         }
@@ -93,6 +94,24 @@ internal static class LsRenderer
         }
 
         return text;
+    }
+
+    /// <summary>The subscription keys the Emperor announces for it; "(not announced)" after those it does not announce now.</summary>
+    private static string Keys(JsonElement v)
+    {
+        if (!v.TryGetProperty("subscriptions", out var subs) || subs.ValueKind != JsonValueKind.Array || subs.GetArrayLength() == 0)
+        {
+            return "-";
+        }
+
+        var keys = new List<string>();
+        foreach (var s in subs.EnumerateArray())
+        {
+            var key = Str(s, "key") ?? "?";
+            keys.Add(Str(s, "state") is { Length: > 0 } ? key : key + " (not announced)");
+        }
+
+        return string.Join(", ", keys);
     }
 
     private static string LastExit(JsonElement v)

@@ -104,6 +104,145 @@ internal sealed record HttpRequestHead(string Method, string Target, string Prot
         return vars;
     }
 
+    /// <summary>
+    /// The request head sent to a node that speaks HTTP: the client's request line and headers, minus its hop-by-hop
+    /// <c>Connection</c>/<c>Keep-Alive</c>, plus <c>X-Forwarded-For</c> and <c>Connection: close</c> (one request per
+    /// node connection, as for uwsgi nodes, so the node's close ends the response).
+    /// </summary>
+    public byte[] ToNodeHead(string remoteAddr)
+    {
+        var b = new StringBuilder(256);
+        b.Append(Method).Append(' ').Append(Target).Append(' ').Append(Protocol).Append("\r\n");
+        string? forwarded = null;
+        foreach (var (k, v) in Headers)
+        {
+            if (k.Equals("connection", StringComparison.OrdinalIgnoreCase) || k.Equals("keep-alive", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            if (k.Equals("x-forwarded-for", StringComparison.OrdinalIgnoreCase))
+            {
+                forwarded = v;
+                continue;
+            }
+
+            b.Append(k).Append(": ").Append(v).Append("\r\n");
+        }
+
+        b.Append("X-Forwarded-For: ").Append(forwarded is null ? remoteAddr : forwarded + ", " + remoteAddr).Append("\r\n");
+        b.Append("Connection: close\r\n\r\n");
+        return Encoding.Latin1.GetBytes(b.ToString());
+    }
+
+    /// <summary>
+    /// The HTTP/1.1 request head for a node that speaks HTTP, built from the uwsgi vars of a request that came
+    /// through the fastrouter (nginx <c>uwsgi_pass</c>): REQUEST_METHOD, REQUEST_URI (else PATH_INFO and
+    /// QUERY_STRING), HTTP_* as headers, CONTENT_TYPE and CONTENT_LENGTH; null when the vars are not a request.
+    /// </summary>
+    public static byte[]? FromUwsgiVars(IReadOnlyList<KeyValuePair<string, string>> vars)
+    {
+        string? method = null, uri = null, path = null, query = null, remote = null;
+        var b = new StringBuilder(256);
+        var headers = new StringBuilder(256);
+        foreach (var (k, v) in vars)
+        {
+            if (v.Contains('\r', StringComparison.Ordinal) || v.Contains('\n', StringComparison.Ordinal))
+            {
+                return null; // no header injection through a var
+            }
+
+            switch (k)
+            {
+                case "REQUEST_METHOD":
+                    method = v;
+                    break;
+                case "REQUEST_URI":
+                    uri = v;
+                    break;
+                case "PATH_INFO":
+                    path = v;
+                    break;
+                case "QUERY_STRING":
+                    query = v;
+                    break;
+                case "REMOTE_ADDR":
+                    remote = v;
+                    break;
+                case "CONTENT_TYPE":
+                    headers.Append("Content-Type: ").Append(v).Append("\r\n");
+                    break;
+                case "CONTENT_LENGTH" when v.Length > 0:
+                    headers.Append("Content-Length: ").Append(v).Append("\r\n");
+                    break;
+                default:
+                    if (k.StartsWith("HTTP_", StringComparison.Ordinal) && k.Length > 5 && k is not ("HTTP_CONNECTION" or "HTTP_KEEP_ALIVE"))
+                    {
+                        headers.Append(HeaderName(k.AsSpan(5))).Append(": ").Append(v).Append("\r\n");
+                    }
+
+                    break;
+            }
+        }
+
+        var target = uri ?? (path is null ? null : query is { Length: > 0 } ? path + "?" + query : path);
+        if (method is not { Length: > 0 } || target is not { Length: > 0 } || method.Contains(' ', StringComparison.Ordinal) || target.Contains(' ', StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        b.Append(method).Append(' ').Append(target).Append(" HTTP/1.1\r\n").Append(headers);
+        if (remote is { Length: > 0 })
+        {
+            b.Append("X-Forwarded-For: ").Append(remote).Append("\r\n");
+        }
+
+        b.Append("Connection: close\r\n\r\n");
+        return Encoding.Latin1.GetBytes(b.ToString());
+    }
+
+    /// <summary>HTTP_USER_AGENT's header name: User-Agent.</summary>
+    private static string HeaderName(ReadOnlySpan<char> var)
+    {
+        var chars = new char[var.Length];
+        var upper = true;
+        for (var i = 0; i < var.Length; i++)
+        {
+            var c = var[i];
+            chars[i] = c == '_' ? '-' : upper ? char.ToUpperInvariant(c) : char.ToLowerInvariant(c);
+            upper = c == '_';
+        }
+
+        return new string(chars);
+    }
+
+    /// <summary>
+    /// An HTTP/1.1 response head that delimits its body (Content-Length or chunked) without its <c>Connection</c> and
+    /// <c>Keep-Alive</c> lines, ending with its last header's CRLF; null when the body is delimited by the close.
+    /// </summary>
+    public static byte[]? WithoutConnection(ReadOnlySpan<byte> responseHead)
+    {
+        var text = Encoding.Latin1.GetString(responseHead);
+        if (!text.StartsWith("HTTP/1.1 ", StringComparison.Ordinal)
+            || !(text.Contains("\r\nContent-Length:", StringComparison.OrdinalIgnoreCase) || text.Contains("\r\nTransfer-Encoding: chunked", StringComparison.OrdinalIgnoreCase)))
+        {
+            return null;
+        }
+
+        var b = new StringBuilder(text.Length);
+        foreach (var line in text.Split("\r\n"))
+        {
+            if (line.Length == 0 || line.StartsWith("Connection:", StringComparison.OrdinalIgnoreCase) || line.StartsWith("Keep-Alive:", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            b.Append(line).Append("\r\n");
+        }
+
+        return Encoding.Latin1.GetBytes(b.ToString());
+    }
+
     /// <summary>Whether a response head delimits its own body (Content-Length or chunked), so the connection can be kept.</summary>
     public static bool ResponseIsSelfDelimited(ReadOnlySpan<byte> responseHead)
     {

@@ -16,4 +16,8 @@ internal sealed record SubscriptionStats
 
     /// <summary>Unix time of the last announce datagram sent, 0 when none yet.</summary>
     [JsonPropertyName("last_announce")] public required long LastAnnounce { get; init; }
+
+    /// <summary>The node address announced (the vassal's socket) and the protocol the router speaks to it.</summary>
+    [JsonPropertyName("address")] public required string Address { get; init; }
+    [JsonPropertyName("proto")] public required string Proto { get; init; }
 }

@@ -8,6 +8,9 @@ internal sealed class SubscriptionNode(string key, string address)
     public int Weight { get; set; } = 1;
     public int Modifier1 { get; set; }
     public int Modifier2 { get; set; }
+
+    /// <summary>The node speaks HTTP, not uwsgi (ours: the announce carries <c>proto=http</c>).</summary>
+    public bool Http { get; set; }
     public DateTimeOffset LastAnnounce { get; set; }
 
     /// <summary>While set and in the future the node is skipped; afterwards it is tried again.</summary>

@@ -74,6 +74,7 @@ internal sealed class SubscriptionTable(TimeProvider clock, TimeSpan tolerance, 
             node.Weight = Math.Max(1, packet.Weight);
             node.Modifier1 = packet.Modifier1;
             node.Modifier2 = packet.Modifier2;
+            node.Http = packet.Extra.Any(kv => kv.Key == "proto" && kv.Value == "http");
             node.LastAnnounce = clock.GetUtcNow();
             return added;
         }

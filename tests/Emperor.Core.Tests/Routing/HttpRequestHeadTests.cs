@@ -63,4 +63,41 @@ public sealed class HttpRequestHeadTests
         Assert.Contains("overruns", error, StringComparison.Ordinal);
         Assert.Null(UwsgiVars.Encode([new("K", new string('x', 70000))]));
     }
+
+    [Fact]
+    public void A_request_for_an_http_node_drops_hop_by_hop_headers_and_adds_forwarded_for_and_close()
+    {
+        var request = Parse("GET /a?b=1 HTTP/1.1\r\nHost: x.example\r\nConnection: keep-alive\r\nKeep-Alive: 5\r\nX-Forwarded-For: 10.0.0.1\r\nAccept: */*\r\n\r\n", out _)!;
+        var head = Encoding.Latin1.GetString(request.ToNodeHead("127.0.0.1"));
+        Assert.Equal("GET /a?b=1 HTTP/1.1\r\nHost: x.example\r\nAccept: */*\r\nX-Forwarded-For: 10.0.0.1, 127.0.0.1\r\nConnection: close\r\n\r\n", head);
+    }
+
+    [Fact]
+    public void Uwsgi_vars_from_nginx_become_an_http_request_for_an_http_node()
+    {
+        var vars = new List<KeyValuePair<string, string>>
+        {
+            new("QUERY_STRING", "q=1"), new("REQUEST_METHOD", "POST"), new("CONTENT_TYPE", "text/plain"), new("CONTENT_LENGTH", "5"),
+            new("REQUEST_URI", "/form?q=1"), new("PATH_INFO", "/form"), new("REMOTE_ADDR", "10.1.2.3"), new("HTTP_HOST", "x.example"),
+            new("HTTP_USER_AGENT", "curl/8"), new("HTTP_CONNECTION", "keep-alive"), new("SERVER_PROTOCOL", "HTTP/1.0"),
+        };
+        var head = Encoding.Latin1.GetString(HttpRequestHead.FromUwsgiVars(vars)!);
+        Assert.Equal("POST /form?q=1 HTTP/1.1\r\nContent-Type: text/plain\r\nContent-Length: 5\r\nHost: x.example\r\nUser-Agent: curl/8\r\nX-Forwarded-For: 10.1.2.3\r\nConnection: close\r\n\r\n", head);
+
+        // Without REQUEST_URI the target is PATH_INFO and QUERY_STRING; no method or a CR/LF in a value: no request.
+        Assert.StartsWith("GET /p?x HTTP/1.1\r\n", Encoding.Latin1.GetString(HttpRequestHead.FromUwsgiVars([new("REQUEST_METHOD", "GET"), new("PATH_INFO", "/p"), new("QUERY_STRING", "x")])!), StringComparison.Ordinal);
+        Assert.Null(HttpRequestHead.FromUwsgiVars([new("PATH_INFO", "/p")]));
+        Assert.Null(HttpRequestHead.FromUwsgiVars([new("REQUEST_METHOD", "GET"), new("PATH_INFO", "/p"), new("HTTP_X", "a\r\nInjected: 1")]));
+    }
+
+    [Theory]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n", "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n")]
+    [InlineData("HTTP/1.1 200 OK\r\nConnection: Close\r\nTransfer-Encoding: chunked\r\n", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n")]
+    [InlineData("HTTP/1.1 200 OK\r\nConnection: close\r\n", null)]
+    [InlineData("HTTP/1.0 200 OK\r\nContent-Length: 3\r\n", null)]
+    public void An_http_nodes_self_delimited_response_loses_its_connection_header(string head, string? expected)
+    {
+        var result = HttpRequestHead.WithoutConnection(Encoding.Latin1.GetBytes(head));
+        Assert.Equal(expected, result is null ? null : Encoding.Latin1.GetString(result));
+    }
 }
