@@ -5,7 +5,7 @@ const csrf = document.querySelector('meta[name="csrf-token"]').content;
 const tbody = document.querySelector("#vassals tbody");
 const filter = document.getElementById("filter");
 const rows = new Map(); // vassal id -> { tr, cells }
-const columns = ["name", "state", "pid", "uptime", "restarts", "loyal", "why", "heartbeat", "status", "memory", "cpu", "ondemand"];
+const columns = ["name", "state", "pid", "uptime", "restarts", "loyal", "why", "heartbeat", "status", "memory", "cpu", "ondemand", "sockets", "routes"];
 let logSource = null;
 
 function duration(seconds) {
@@ -76,7 +76,12 @@ function update(payload) {
     set(c.memory, u ? (u.rss / 1024).toFixed(1) + " MiB" : "");
     set(c.cpu, u && u.cpu !== undefined ? u.cpu.toFixed(1) + " %" : "");
     set(c.ondemand, v.on_demand || "");
-    const text = (v.id + " " + state + " " + why + " " + (v.status || "")).toLowerCase();
+    // The sockets the Emperor holds for it, and the keys it announces to routers: "key → server (state)".
+    const sockets = (v.sockets || []).join(" ");
+    set(c.sockets, sockets);
+    const routes = (v.subscriptions || []).map(r => `${r.key} → ${r.server}${r.state ? " (" + r.state + ")" : " (not announced)"}`).join("\n");
+    set(c.routes, routes);
+    const text = (v.id + " " + state + " " + why + " " + (v.status || "") + " " + sockets + " " + routes).toLowerCase();
     if (row.text !== text) { row.text = text; applyFilter(row); }
   }
   for (const [id, row] of rows) {
