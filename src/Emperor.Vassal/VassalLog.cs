@@ -44,7 +44,7 @@ internal static class VassalLog
             var env = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
                 .Select(e => new KeyValuePair<string, string>((string)e.Key, (string?)e.Value ?? string.Empty))
                 .Where(kv => kv.Key != VassalLogRotator.VariableName)
-                .Append(new(VassalLogRotator.VariableName, VassalLogRotator.Encode(fd, max, spec.BackupName, spec.Path)))
+                .Append(new(VassalLogRotator.VariableName, VassalLogRotator.Encode(fd, max, spec.BackupName, spec.Path, Inheritable(fd))))
                 .ToList();
             var self = Environment.ProcessPath ?? throw new VassalFailure("log-maxsize: the path of this executable is unknown");
             var pid = PosixSpawn.Start(self, [self], env, Environment.CurrentDirectory, [fd], out var errno, stdin: fds[0]);
@@ -67,6 +67,25 @@ internal static class VassalLog
         _ = Sys.close(target);
     }
 
+    /// <summary>
+    /// The descriptors above 2 a spawn would hand the rotator besides its log file: the emperor link, held sockets,
+    /// the sockets bound for the program. It closes them first, so it never keeps a vassal's socket or link open.
+    /// </summary>
+    private static List<int> Inheritable(int except)
+    {
+        var fds = new List<int>();
+        foreach (var entry in Directory.GetFiles("/proc/self/fd"))
+        {
+            if (int.TryParse(Path.GetFileName(entry), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 2 && n != except
+                && Sys.fcntl(n, Sys.F_GETFD, 0) is var flags && flags >= 0 && (flags & Sys.FD_CLOEXEC) == 0)
+            {
+                fds.Add(n);
+            }
+        }
+
+        return fds;
+    }
+
     private static string Errno() => Sys.strerror(Marshal.GetLastPInvokeError());
 }
 
@@ -82,8 +101,15 @@ internal static class VassalLogRotator
 {
     public const string VariableName = "EMPEROR_VASSAL_LOG_ROTATE";
 
-    public static string Encode(int fd, long maxSize, string? backupName, string path) =>
-        string.Join('\n', fd.ToString(CultureInfo.InvariantCulture), maxSize.ToString(CultureInfo.InvariantCulture), backupName ?? string.Empty, path);
+    /// <summary>fd, limit, backup name, descriptors to close (comma-separated), and the path last (it may hold anything but a line break).</summary>
+    public static string Encode(int fd, long maxSize, string? backupName, string path, IReadOnlyList<int> close) =>
+        string.Join(
+            '\n',
+            fd.ToString(CultureInfo.InvariantCulture),
+            maxSize.ToString(CultureInfo.InvariantCulture),
+            backupName ?? string.Empty,
+            string.Join(',', close.Select(c => c.ToString(CultureInfo.InvariantCulture))),
+            path);
 
     /// <summary>Runs the rotator when this process was started as one; null otherwise.</summary>
     public static int? RunIfRequested()
@@ -95,15 +121,24 @@ internal static class VassalLogRotator
         }
 
         Environment.SetEnvironmentVariable(VariableName, null);
-        var parts = raw.Split('\n', 4);
-        if (parts.Length != 4 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var fd)
+        var parts = raw.Split('\n', 5);
+        if (parts.Length != 5 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var fd)
             || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var max) || max <= 0)
         {
             Console.Error.WriteLine($"emperor: malformed {VariableName}; the log rotator does not start");
             return 1;
         }
 
-        return Run(fd, max, parts[2].Length > 0 ? parts[2] : null, parts[3]);
+        // The vassal's link and sockets came along with the spawn: let go of them at once.
+        foreach (var inherited in parts[3].Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (int.TryParse(inherited, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 2 && n != fd)
+            {
+                _ = Sys.close(n);
+            }
+        }
+
+        return Run(fd, max, parts[2].Length > 0 ? parts[2] : null, parts[4]);
     }
 
     private static unsafe int Run(int fd, long max, string? backupName, string path)

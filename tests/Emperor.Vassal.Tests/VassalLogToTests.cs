@@ -140,6 +140,28 @@ public sealed partial class VassalLogToTests
     }
 
     [Fact(Timeout = Deadlines.Test)]
+    public async Task LogMaxsize_TheRotatorHoldsOnlyItsPipeAndFile_NotTheVassalsSocketOrLink_AndEndsWithTheProgram()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        using var box = new Sandbox("log-maxsize-fds");
+        await using var guard = new LeakGuard();
+        var log = box.Combine("app.log");
+        var ini = box.Ini("http-socket = 127.0.0.1:0", $"logto = {log}", "log-maxsize = 100000", "unprivileged-binary-patch-arg = echo up; exec sleep 100000");
+        using var link = SocketPair.Create();
+        await using var run = VassalRun.Start(guard, ini, link);
+        await Wait.UntilAsync(() => File.Exists(log) && File.ReadAllText(log) == "up\n", Deadlines.Child, "the program's first line in its log", cancel);
+
+        var rotator = Assert.Single(ProcessTree.Children(run.Pid));
+        var fds = ProcessTree.OpenFds(rotator);
+        Assert.DoesNotContain(fds.Values, target => target.StartsWith("socket:", StringComparison.Ordinal));
+        Assert.Contains(log, fds.Values);
+        Assert.True(ProcessTree.OpenFds(run.Pid).Values.Count(t => t.StartsWith("socket:", StringComparison.Ordinal)) >= 2, "the program itself keeps its socket and link");
+
+        run.Kill();
+        await Wait.UntilAsync(() => !ProcessTree.IsRunning(rotator), Deadlines.Child, "the rotator to end with the program", cancel);
+    }
+
+    [Fact(Timeout = Deadlines.Test)]
     public async Task LogtoToAUdpAddress_IsRefusedWithOneLine()
     {
         var cancel = TestContext.Current.CancellationToken;
