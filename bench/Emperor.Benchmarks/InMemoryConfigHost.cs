@@ -60,6 +60,8 @@ internal sealed class InMemoryConfigHost : IConfigHost
 
     public HostReadResult ReadPushedConfig(string name, int maxBytes) => HostReadResult.NotAvailable("no config pushed");
 
+    public HostReadResult ReadStandardInput(int maxBytes) => HostReadResult.Ok(ReadOnlyMemory<byte>.Empty);
+
     public HostReadResult RunCommand(string command, int maxBytes) => HostReadResult.Failed("commands are not benchmarked");
 
     public bool IsReadable(string path)

@@ -22,6 +22,12 @@ internal static class Program
             return setupExit;
         }
 
+        // A vassal's log-maxsize rotator (VassalLogRotator): reads the program's output and appends to its logto file.
+        if (VassalLogRotator.RunIfRequested() is int rotatorExit)
+        {
+            return rotatorExit;
+        }
+
         // PID 1 of a container: a minimal init in front of the Emperor (InitShim says why).
         if (args.Length > 0 && InitShim.RunIfPid1(args) is int initExit)
         {

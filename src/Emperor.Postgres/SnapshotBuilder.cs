@@ -19,6 +19,11 @@ namespace Emperor.Postgres;
 /// <item>Several rows with one name (e.g. <c>WHERE host IN (me, '*')</c>): the newest ts wins, ties broken by the
 /// config text, then uid and gid, so the choice does not depend on the order PostgreSQL returns rows in (uWSGI's
 /// does, and flaps).</item>
+/// <item>A config that is a multi-vassal document (an <c>[emperor]</c> section with <c>vassals = …</c>, see
+/// <see cref="MultiVassalFile"/>) is one vassal per listed section, <c>NAME:SECTION</c>, each pushed the whole
+/// document and started as <c>--ini emperor://NAME:SECTION</c>. A section whose own options (and those of the
+/// sections it loads) are unchanged keeps its previous entry, stamp and pushed text included, so an UPDATE reloads
+/// only the sections it changed.</item>
 /// <item>The on-demand socket column is read and ignored (not supported here), with a notice.</item>
 /// <item>A result with fewer than 3 columns, or fewer than 5 in tyrant mode, is a broken query, not an empty fleet:
 /// the entries are null so that nothing is stopped (uWSGI skips every row and so stops every vassal).</item>
@@ -116,7 +121,7 @@ internal static class SnapshotBuilder
                 .ThenBy(c => c.Entry.Uid)
                 .ThenBy(c => c.Entry.Gid)
                 .First();
-            entries[name] = chosen.Entry;
+            AddEntries(entries, chosen.Entry, previous, problems);
             if (list.Count > 1)
             {
                 var versions = string.Join(',', list.Select(c => c.Version).Order());
@@ -138,6 +143,15 @@ internal static class SnapshotBuilder
                 entries[name] = last;
                 outcome = "the vassal keeps its previous config";
             }
+            else if (previous is not null && SectionsOf(previous, name) is { Count: > 0 } sections)
+            {
+                foreach (var section in sections)
+                {
+                    entries[section.Name] = section;
+                }
+
+                outcome = $"its {sections.Count} vassals keep their previous config";
+            }
             else
             {
                 outcome = "skipped";
@@ -148,6 +162,49 @@ internal static class SnapshotBuilder
 
         return new(entries, problems);
     }
+
+    /// <summary>The row's entry, or one entry per section when its config is a multi-vassal document.</summary>
+    private static void AddEntries(Dictionary<string, SourceEntry> entries, SourceEntry row, IReadOnlyDictionary<string, SourceEntry>? previous, List<RowProblem> problems)
+    {
+        var sections = MultiVassalFile.Read(row.InlineConfig!, row.Name, out var sectionProblems);
+        foreach (var problem in sectionProblems)
+        {
+            problems.Add(new("section:" + row.Name + "\0" + problem, $"row \"{row.Name}\": {problem}"));
+        }
+
+        if (sections is null)
+        {
+            entries[row.Name] = row;
+            return;
+        }
+
+        // Fingerprints by previous document: a section kept unchanged earlier may still hold an older text than the rest.
+        var before = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
+        foreach (var (section, fingerprint) in sections)
+        {
+            var name = row.Name + ":" + section;
+            if (previous is not null && previous.TryGetValue(name, out var last) && last.Uid == row.Uid && last.Gid == row.Gid
+                && last.InlineConfig is { } lastText)
+            {
+                if (!before.TryGetValue(lastText, out var prints))
+                {
+                    before[lastText] = prints = MultiVassalFile.Read(lastText, row.Name, out _)?.ToDictionary(v => v.Section, v => v.Fingerprint, StringComparer.Ordinal) ?? [];
+                }
+
+                if (prints.TryGetValue(section, out var was) && was == fingerprint)
+                {
+                    entries[name] = last;
+                    continue;
+                }
+            }
+
+            entries[name] = row with { Name = name };
+        }
+    }
+
+    /// <summary>The previous entries of a multi-vassal row (<c>NAME:SECTION</c>).</summary>
+    private static List<SourceEntry> SectionsOf(IReadOnlyDictionary<string, SourceEntry> previous, string name) =>
+        [.. previous.Values.Where(e => e.Name.Length > name.Length && e.Name[name.Length] == ':' && e.Name.StartsWith(name, StringComparison.Ordinal))];
 
     private static SourceEntry? EntryFor(VassalRow row, string name, SnapshotRules rules, out string? why)
     {

@@ -66,6 +66,17 @@ internal static class VassalRoleRunner
         var sockets = BoundSockets.Bind(plan, HeldSocketVariables.Decode(Environment.GetEnvironmentVariable(HeldSocketVariables.Held)), OnDemandFd());
         Hooks.Run(plan.Jail, HookPhase.PreJail);
 
+        // uwsgi_setup_log: logto (or daemonize, which under an Emperor only logs) before the privileged patch.
+        if (plan.LogTo is { } log)
+        {
+            if (log.Option == "daemonize" && !underEmperor)
+            {
+                throw new VassalFailure($"daemonize {log.Path}: the vassal role does not daemonize; outside an Emperor use logto, or {VassalOptionRules.RealUwsgiHint}");
+            }
+
+            VassalLog.Apply(log, rotateHere: plan.LogTo2 is null || plan.PrivilegedPatch is not null);
+        }
+
         if (plan.PrivilegedPatch is { } early)
         {
             // A tyrant vassal starts unprivileged: its "privileged" patch runs with what it has.
@@ -129,6 +140,13 @@ internal static class VassalRoleRunner
         Jail.AfterRootChange(plan.Jail);
         Hooks.Run(plan.Jail, HookPhase.AsRoot);
         credentials.Apply(privileged);
+
+        // logto2: opened as the dropped user (uWSGI opens it right after uwsgi_as_root).
+        if (plan.LogTo2 is { } log2)
+        {
+            VassalLog.Apply(log2, rotateHere: true);
+        }
+
         Capabilities.AfterDrop(plan.Jail);
         Hooks.Run(plan.Jail, HookPhase.AsUser);
     }

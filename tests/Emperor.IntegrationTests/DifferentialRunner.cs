@@ -55,11 +55,11 @@ internal static partial class DifferentialRunner
             string? uwsgiBlock = null;
             if (corpusCase.RunUwsgi)
             {
-                var uwsgi = await ChildProcess.RunAsync(Uwsgi, args, tmp, environment, timeout);
+                var uwsgi = await RunWithInputAsync(Uwsgi, args, corpusCase.StandardInputFile, tmp, environment, timeout);
                 uwsgiBlock = Normalise(ExtractBlock(uwsgi.StandardError), tmp, version, "/usr/bin/uwsgi-core");
             }
 
-            var ours = await ChildProcess.RunAsync(emperor, args, tmp, environment, timeout);
+            var ours = await RunWithInputAsync(emperor, args, corpusCase.StandardInputFile, tmp, environment, timeout);
             var emperorBlock = Normalise(ExtractBlock(ours.StandardError), tmp, version, emperor);
             return new DifferentialOutcome(corpusCase, uwsgiBlock, emperorBlock, ours.StandardError.Replace(tmp, "{tmp}", StringComparison.Ordinal));
         }
@@ -68,6 +68,14 @@ internal static partial class DifferentialRunner
             Directory.Delete(tmp, recursive: true);
         }
     }
+
+    /// <summary>
+    /// Runs the binary with standard input redirected from <paramref name="input"/> (or /dev/null): <c>/bin/sh</c>
+    /// opens the file and execs the binary, so the binary itself sees a plain file on fd 0 and the same argv.
+    /// </summary>
+    private static Task<ProcessResult> RunWithInputAsync(
+        string binary, string[] args, string? input, string tmp, Dictionary<string, string> environment, TimeSpan timeout) =>
+        ChildProcess.RunAsync("/bin/sh", ["-c", "f=$1; shift; exec \"$@\" < \"$f\"", "sh", input ?? "/dev/null", binary, .. args], tmp, environment, timeout);
 
     private static Dictionary<string, string> BaseEnvironment(string tmp)
     {

@@ -34,7 +34,7 @@ public sealed class VassalRefusalTests
         var cancel = TestContext.Current.CancellationToken;
         using var box = new Sandbox("refuse-two");
         await using var guard = new LeakGuard();
-        var ini = box.Ini(["daemonize = /tmp/app.log", "processes = 4", "fastcgi-socket = 127.0.0.1:0", .. VassalRun.ReportingApp(box.Report)]);
+        var ini = box.Ini(["pidfile = /tmp/app.pid", "processes = 4", "fastcgi-socket = 127.0.0.1:0", .. VassalRun.ReportingApp(box.Report)]);
         await using var run = VassalRun.Start(guard, ini);
 
         var code = await run.WaitForExitAndOutputAsync(Deadlines.Child, cancel);
@@ -42,7 +42,7 @@ public sealed class VassalRefusalTests
         Assert.Equal(1, code);
         Assert.Equal(
             [
-                $"{Prefix}{ini}:2: daemonize = /tmp/app.log: not supported by the Emperor's vassal role (uWSGI applies it before it execs the program, the vassal role does not); {Hint}",
+                $"{Prefix}{ini}:2: pidfile = /tmp/app.pid: not supported by the Emperor's vassal role (uWSGI applies it before it execs the program, the vassal role does not); {Hint}",
                 $"{Prefix}{ini}:4: fastcgi-socket = 127.0.0.1:0: not supported by the Emperor's vassal role (the vassal role binds only socket, http-socket, uwsgi-socket and shared-socket, with default options); {Hint}",
             ],
             run.StandardErrorLines);

@@ -24,9 +24,6 @@ internal static class ConfigMessages
     public static string UnsupportedScheme(string name, string scheme) =>
         $"'{name}': the {scheme}:// scheme is not supported here; use a plain file, exec:// or emperor://";
 
-    public const string StdinUnsupported =
-        "reading the configuration from standard input ('-') is not supported; pass a file name";
-
     public static string NotAVassal(string name, string reason) =>
         $"'{name}': {reason} (uWSGI: \"this is not a vassal instance\"); emperor:// configs exist only in vassals started by an Emperor that pushes their config";
 

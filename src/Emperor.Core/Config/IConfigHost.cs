@@ -20,6 +20,12 @@ internal interface IConfigHost
     /// <summary>The config the Emperor pushed for <c>emperor://NAME</c> (spec §7.3), or NotAvailable.</summary>
     HostReadResult ReadPushedConfig(string name, int maxBytes);
 
+    /// <summary>
+    /// Reads standard input (fd 0) to its end, for the config name <c>-</c> (core/io.c <c>uwsgi_open_and_read</c>).
+    /// Like uWSGI's read, a second call finds the stream at its end and returns no bytes.
+    /// </summary>
+    HostReadResult ReadStandardInput(int maxBytes);
+
     /// <summary>Runs <c>/bin/sh -c COMMAND</c> and returns its standard output and exit status (the exec:// scheme).</summary>
     HostReadResult RunCommand(string command, int maxBytes);
 

@@ -49,6 +49,9 @@ internal sealed class VassalConfigReader(IConfigHost machine) : IVassalConfigRea
             : inline.Length > maxBytes ? HostReadResult.TooLarge(inline.Length)
             : HostReadResult.Ok(inline);
 
+        /// <summary>A vassal's standard input is /dev/null (spec §3.2): <c>-</c> reads nothing there.</summary>
+        public HostReadResult ReadStandardInput(int maxBytes) => HostReadResult.Ok(ReadOnlyMemory<byte>.Empty);
+
         public HostReadResult RunCommand(string command, int maxBytes)
         {
             CommandRefused = true;

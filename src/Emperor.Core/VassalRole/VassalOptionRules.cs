@@ -47,7 +47,7 @@ internal static class VassalOptionRules
         ]),
         (Output,
         [
-            "daemonize", "logto", "logfile-chown", "logfile-chmod", "pidfile", "envdir", "early-envdir",
+            "logfile-chown", "pidfile", "envdir", "early-envdir",
             "immediate-uid", "immediate-gid", "binsh", "file-write", "prio",
         ]),
         (Socket,
@@ -66,7 +66,7 @@ internal static class VassalOptionRules
         "unprivileged-binary-patch-arg", "chdir", "env", "unenv", "umask", "limit-as", "limit-nproc", "max-fd", "chroot",
         "uid", "gid", "add-gid", "no-initgroups", "unshare", "unshare2", "pivot-root", "jailed", "cap", "cgroup",
         "cgroup-opt", "cgroup-dir-mode", "hook-asap", "hook-pre-jail", "hook-in-jail", "hook-post-jail", "hook-as-root",
-        "hook-as-user", "exec-asap", "exec-pre-jail", "exec-in-jail", "exec-post-jail", "exec-as-root", "exec-as-user",
+        "hook-as-user", "logto", "logto2", "daemonize", "log-truncate", "logfile-chmod", "log-maxsize", "log-backupname", "exec-asap", "exec-pre-jail", "exec-in-jail", "exec-post-jail", "exec-as-root", "exec-as-user",
     ];
 
     /// <summary>Read by the config language itself (sections, placeholders, logic, includes): neither used nor ignored.</summary>

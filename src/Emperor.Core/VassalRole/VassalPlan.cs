@@ -22,6 +22,15 @@ internal sealed record VassalPlan
 
     public string? Chdir { get; init; }
 
+    /// <summary>
+    /// <c>logto</c> (or <c>daemonize</c>, which under an Emperor only logs, as in uWSGI): opened and made stdout and
+    /// stderr before the privileged patch; null for none.
+    /// </summary>
+    public LogSpec? LogTo { get; init; }
+
+    /// <summary><c>logto2</c>: the same, opened after privileges are dropped; null for none.</summary>
+    public LogSpec? LogTo2 { get; init; }
+
     /// <summary><c>env = NAME=VALUE</c> in order (a bare <c>NAME</c> sets it to "").</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Env { get; init; } = [];
 

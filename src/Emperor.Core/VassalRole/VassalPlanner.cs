@@ -29,6 +29,7 @@ internal static partial class VassalPlanner
         var appServer = new List<string>();
         var ignored = new List<string>();
         var jail = new JailDraft();
+        var log = new LogDraft();
         for (var index = 0; index < options.Count; index++)
         {
             var (key, raw) = options[index];
@@ -67,6 +68,9 @@ internal static partial class VassalPlanner
                     break;
                 case "unprivileged-binary-patch-arg":
                     plan = plan with { UnprivilegedPatch = new PatchSpec(key, value, true) };
+                    break;
+                case "logto" or "logto2" or "daemonize" or "d" or "log-truncate" or "logfile-chmod" or "log-maxsize" or "log-backupname":
+                    PlanLog(key == "d" ? "daemonize" : key, value, where, log, errors);
                     break;
                 case "chdir" or "chdir2":
                     plan = plan with { Chdir = value };
@@ -136,7 +140,8 @@ internal static partial class VassalPlanner
             }
         }
 
-        plan = plan with { Sockets = sockets, Env = env, Unenv = unenv, AddGids = addGids, AppServerOptions = appServer, IgnoredOptions = ignored, Jail = jail.Build() };
+        (var logTo, var logTo2) = log.Build();
+        plan = plan with { LogTo = logTo, LogTo2 = logTo2, Sockets = sockets, Env = env, Unenv = unenv, AddGids = addGids, AppServerOptions = appServer, IgnoredOptions = ignored, Jail = jail.Build() };
         JailChecks(plan.Jail, errors);
         if (plan.PrivilegedPatch is null && plan.UnprivilegedPatch is null)
         {
@@ -146,6 +151,91 @@ internal static partial class VassalPlanner
         }
 
         return (plan, errors);
+    }
+
+    /// <summary>
+    /// The log options (core/logging.c): <c>daemonize</c> wins over <c>logto</c> (uWSGI under an Emperor only logs to
+    /// it); <c>logto2</c> is opened again after the privilege drop; <c>log-maxsize</c> and <c>log-backupname</c> rotate
+    /// whichever file is opened last. A <c>HOST:PORT</c> (any colon: uWSGI's test) would be UDP, which is refused.
+    /// </summary>
+    private static void PlanLog(string key, string value, ConfigLocation? where, LogDraft log, List<string> errors)
+    {
+        switch (key)
+        {
+            case "logto" or "logto2" or "daemonize":
+                if (value.Contains(':', StringComparison.Ordinal))
+                {
+                    errors.Add($"{VassalOptionRules.Where(where)}{key} = {value}: logging to a UDP address is not supported by the Emperor's vassal role; name a file, or {VassalOptionRules.RealUwsgiHint}");
+                }
+                else if (value.Length == 0)
+                {
+                    errors.Add($"{VassalOptionRules.Where(where)}{key}: needs a file name");
+                }
+                else if (key == "logto2")
+                {
+                    log.LogTo2 = value;
+                }
+                else if (key == "daemonize")
+                {
+                    log.Daemonize = value;
+                }
+                else
+                {
+                    log.LogTo = value;
+                }
+
+                break;
+            case "log-truncate":
+                log.Truncate = Bool(value);
+                break;
+            case "logfile-chmod":
+                // uWSGI: exactly three octal digits.
+                if (value.Length == 3 && value.All(c => c is >= '0' and <= '7'))
+                {
+                    log.Chmod = Convert.ToInt32(value, 8);
+                }
+                else
+                {
+                    errors.Add($"{VassalOptionRules.Where(where)}logfile-chmod = {value}: expected three octal digits such as 640");
+                }
+
+                break;
+            case "log-maxsize":
+                log.MaxSize = Long(key, value, errors);
+                break;
+            default:
+                log.BackupName = value.Length > 0 ? value : null;
+                break;
+        }
+    }
+
+    private sealed class LogDraft
+    {
+        public string? LogTo { get; set; }
+
+        public string? LogTo2 { get; set; }
+
+        public string? Daemonize { get; set; }
+
+        public bool Truncate { get; set; }
+
+        public int? Chmod { get; set; }
+
+        public long? MaxSize { get; set; }
+
+        public string? BackupName { get; set; }
+
+        public (LogSpec? LogTo, LogSpec? LogTo2) Build()
+        {
+            LogSpec? Spec(string option, string? path) => path is null ? null : new LogSpec(option, path)
+            {
+                Truncate = Truncate,
+                Chmod = Chmod,
+                MaxSize = MaxSize is > 0 ? MaxSize : null,
+                BackupName = BackupName,
+            };
+            return (Daemonize is not null ? Spec("daemonize", Daemonize) : Spec("logto", LogTo), Spec("logto2", LogTo2));
+        }
     }
 
     /// <summary>TCP <c>host:port</c> (IPv4, <c>[v6]:port</c>, <c>:port</c>, port 0), UNIX <c>/path</c>, abstract <c>@name</c>.</summary>

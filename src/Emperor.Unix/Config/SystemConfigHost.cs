@@ -97,6 +97,47 @@ internal sealed class SystemConfigHost : IConfigHost
         return config.Length > maxBytes ? HostReadResult.TooLarge(config.Length) : HostReadResult.Ok(config);
     }
 
+    /// <summary>
+    /// fd 0, read to EOF with read(2), which moves the descriptor's offset as uWSGI's read does (a FileStream would
+    /// pread a regular file from offset 0 every time). A terminal waits for Ctrl-D, as with uWSGI.
+    /// </summary>
+    public unsafe HostReadResult ReadStandardInput(int maxBytes)
+    {
+        var buffer = new MemoryStream();
+        var chunk = new byte[64 * 1024];
+        while (true)
+        {
+            nint read;
+            fixed (byte* p = chunk)
+            {
+                read = Sys.read(0, p, (nuint)chunk.Length);
+            }
+
+            if (read < 0)
+            {
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno == Sys.EINTR)
+                {
+                    continue;
+                }
+
+                return HostReadResult.Failed(Sys.strerror(errno));
+            }
+
+            if (read == 0)
+            {
+                return HostReadResult.Ok(buffer.ToArray());
+            }
+
+            if (buffer.Length + read > maxBytes)
+            {
+                return HostReadResult.TooLarge(buffer.Length + read);
+            }
+
+            buffer.Write(chunk, 0, (int)read);
+        }
+    }
+
     public HostReadResult RunCommand(string command, int maxBytes) => RunShell(command, [], maxBytes, _commandTimeout);
 
     /// <summary>

@@ -75,6 +75,19 @@ internal sealed class FakeConfigHost : IConfigHost
         return bytes.Length > maxBytes ? HostReadResult.TooLarge(bytes.Length) : HostReadResult.Ok(bytes);
     }
 
+    /// <summary>What standard input holds; read once, as a pipe is (later reads find it at its end).</summary>
+    public byte[]? StandardInput { get; set; }
+
+    public int StandardInputReads { get; private set; }
+
+    public HostReadResult ReadStandardInput(int maxBytes)
+    {
+        StandardInputReads++;
+        var bytes = StandardInput ?? [];
+        StandardInput = [];
+        return bytes.Length > maxBytes ? HostReadResult.TooLarge(bytes.Length) : HostReadResult.Ok(bytes);
+    }
+
     public HostReadResult ReadPushedConfig(string name, int maxBytes) =>
         PushedConfig is null ? HostReadResult.NotAvailable("no config pushed") : HostReadResult.Ok(PushedConfig);
 

@@ -31,6 +31,15 @@ public sealed class OurMagicVariableTests
     }
 
     [Fact]
+    public void APushedMultiVassalDocument_ItsSectionsAndTheSectionsTheyLoad_KnowTheVassalsName()
+    {
+        var host = new FakeConfigHost { PushedConfig = "[emperor]\nvassals = shop\n[base]\nb = %a|%w|%q\n[shop]\nini = :base\nv = %a|%w|%x\n"u8.ToArray() };
+        var result = host.Load("--ini", "emperor://sites.ini:shop");
+        Assert.Equal("sites.ini:shop|sites.ini|", result.GetFirst("v"));
+        Assert.Equal($"sites.ini:shop|sites.ini|{MagicTable.VassalNumber("sites.ini:shop")}", result.GetFirst("b"));
+    }
+
+    [Fact]
     public void TheNumber_IsStable_InRange_AndDiffersBetweenNames()
     {
         Assert.Equal(MagicTable.VassalNumber("a.ini"), MagicTable.VassalNumber("a.ini"));

@@ -12,11 +12,11 @@ public sealed class VassalPlannerRulesTests
     public void RefusedOption_NamesFileLineOptionValueAndTheHint()
     {
         var (_, errors) = VassalPlanner.Plan(
-            [new("uid", "1000"), new("logto", "/var/log/app.log"), s_patch],
+            [new("uid", "1000"), new("pidfile", "/run/app.pid"), s_patch],
             [new("/etc/vassals/app.ini", 2, 1), new("/etc/vassals/app.ini", 7, 1), new("/etc/vassals/app.ini", 9, 1)]);
 
         Assert.Equal(
-            ["/etc/vassals/app.ini:7: logto = /var/log/app.log: not supported by the Emperor's vassal role (uWSGI applies it before it execs the program, the vassal role does not); start the Emperor with --binary-path /usr/bin/uwsgi to run this vassal with real uWSGI"],
+            ["/etc/vassals/app.ini:7: pidfile = /run/app.pid: not supported by the Emperor's vassal role (uWSGI applies it before it execs the program, the vassal role does not); start the Emperor with --binary-path /usr/bin/uwsgi to run this vassal with real uWSGI"],
             errors);
     }
 
@@ -89,7 +89,7 @@ public sealed class VassalPlannerRulesTests
     [Fact]
     public void EveryRefusedOptionIsAKnownUwsgiOption()
     {
-        foreach (var name in new[] { "setns", "daemonize", "pidfile", "file-write", "reuse-port", "refork-as-root", "call-as-user", "wait-for-mountpoint" })
+        foreach (var name in new[] { "setns", "logfile-chown", "pidfile", "file-write", "reuse-port", "refork-as-root", "call-as-user", "wait-for-mountpoint" })
         {
             Assert.NotNull(Core.Config.Options.UwsgiOptionTable.Find(name));
             Assert.NotNull(VassalOptionRules.RefusalReason(name));

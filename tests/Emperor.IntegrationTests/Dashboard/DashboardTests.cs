@@ -69,6 +69,41 @@ public sealed class DashboardTests
             Assert.Contains("reloading good.ini", browser.TextOf(By.Id("message")), StringComparison.Ordinal);
         }, TestContext.Current.CancellationToken);
 
+    [Fact(Timeout = 90_000)]
+    public Task InChromium_ARowShowsTheHeldSockets_AndTheAnnouncedKeys_AndTheFilterFindsAKey() =>
+        EmperorScenario.RunAsync("dashboard-routes", async s =>
+        {
+            var http = FreePort.Tcp();
+            var router = FreePort.Tcp(); // a port nobody serves: the announces are datagrams to it, unanswered
+            s.WriteVassal("shop.ini", VassalFile.Command(
+                "exec sleep 100000",
+                $"http-socket = 127.0.0.1:{http}",
+                $"subscribe-to = 127.0.0.1:{router}:shop.example",
+                $"subscribe-to = 127.0.0.1:{router}:www.shop.example"));
+            s.WriteVassal("plain.ini", VassalFile.Sleep());
+            var port = FreePort.Tcp(s_address);
+            var emperor = await s.StartEmperorAsync("--emperor-dashboard", $"127.0.0.2:{port}");
+            await emperor.WaitForRunningPidAsync("shop.ini", s_deadline, Cancel);
+            await emperor.WaitForRunningPidAsync("plain.ini", s_deadline, Cancel);
+
+            using var browser = Browser.Start();
+            browser.Driver.Navigate().GoToUrl($"http://127.0.0.2:{port}/");
+            var sockets = By.CssSelector("tr[data-id='shop.ini'] td.sockets");
+            var routes = By.CssSelector("tr[data-id='shop.ini'] td.routes");
+            await Wait.UntilAsync(() => browser.TextOf(sockets) == $"127.0.0.1:{http}", s_deadline, "shop.ini's held socket on its row", Cancel);
+            var expected = $"shop.example → 127.0.0.1:{router} (announced)\nwww.shop.example → 127.0.0.1:{router} (announced)";
+            await Wait.UntilAsync(() => browser.TextOf(routes) == expected, s_deadline, "shop.ini's two announced keys on its row", Cancel);
+            Assert.Equal(string.Empty, browser.TextOf(By.CssSelector("tr[data-id='plain.ini'] td.routes")));
+
+            // The filter finds a vassal by one of its keys.
+            browser.Driver.FindElement(By.Id("filter")).SendKeys("www.shop");
+            await Wait.UntilAsync(
+                () => browser.Driver.FindElement(By.CssSelector("tr[data-id='shop.ini']")).Displayed && !browser.Driver.FindElement(By.CssSelector("tr[data-id='plain.ini']")).Displayed,
+                s_deadline,
+                "only shop.ini shown for its key",
+                Cancel);
+        }, TestContext.Current.CancellationToken);
+
     [Fact(Timeout = 60_000)]
     public Task OverHttp_APostWithoutTheCsrfToken_AndARequestWithoutThePassword_AreRefused() =>
         EmperorScenario.RunAsync("dashboard-auth", async s =>

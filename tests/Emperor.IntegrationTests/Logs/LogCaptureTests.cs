@@ -174,4 +174,23 @@ public sealed class LogCaptureTests
         using var doc = JsonDocument.Parse(json);
         return (doc.RootElement.GetProperty("time").GetDateTimeOffset(), doc.RootElement.GetProperty("line").GetString()!);
     }
+
+    /// <summary>A vassal file's own logto + log-maxsize under the Emperor (docs/logs.md): its lines go to its file, rotated,
+    /// not to the Emperor's streams; stopping the Emperor leaves no rotator behind (the scenario's guard checks).</summary>
+    [Fact(Timeout = 60_000)]
+    public Task AVassalsOwnLogtoWithLogMaxsize_WritesAndRotatesItsFile_NotTheEmperorsStreams_AndLeavesNothingAtStop() =>
+        EmperorScenario.RunAsync("logto-own", async s =>
+        {
+            var log = s.PathOf("own.log");
+            s.WriteVassal("own.ini", VassalFile.Command(
+                "i=0; while :; do echo \"own line $i\"; i=$((i+1)); sleep 0.01; done",
+                $"logto = {log}",
+                "log-maxsize = 2000",
+                $"log-backupname = {log}.old"));
+            var emperor = await s.StartEmperorAsync();
+            await Wait.UntilAsync(() => File.Exists(log + ".old") && File.Exists(log) && File.ReadAllText(log).Contains("own line", StringComparison.Ordinal), s_deadline, "own.log to be rotated once and written again", Cancel);
+            Assert.Contains("triggering rotation to " + log + ".old...", File.ReadAllLines(log + ".old")[^1], StringComparison.Ordinal);
+            Assert.DoesNotContain(emperor.Lines, l => l.Text.Contains("own line", StringComparison.Ordinal));
+            Assert.Equal(0, await emperor.StopAsync(s_deadline, Cancel));
+        }, TestContext.Current.CancellationToken);
 }

@@ -286,11 +286,10 @@ internal sealed partial class ConfigSession
         HostReadResult read;
         if (name == "-")
         {
-            Error(where, ConfigDiagnosticCode.UnsupportedScheme, ConfigMessages.StdinUnsupported);
-            return null;
+            // core/io.c: "-" is standard input, read to its end each time it is named (a second read finds nothing).
+            read = _host.ReadStandardInput(_limits.MaxFileBytes);
         }
-
-        if (IsScheme(name))
+        else if (IsScheme(name))
         {
             var separator = name.IndexOf("://", StringComparison.Ordinal);
             var scheme = name[..separator];

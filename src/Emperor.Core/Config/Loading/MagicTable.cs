@@ -18,6 +18,9 @@ internal sealed class MagicTable
     private int _xUpperColon;
     private bool _firstRoundDone;
 
+    /// <summary>The first config argument whole (before its section is cut off): the vassal's name for %a, %w, %q.</summary>
+    private string? _vassal;
+
     public MagicTable(ConfigHostFacts facts)
     {
         Array.Fill(_values, string.Empty);
@@ -66,29 +69,30 @@ internal sealed class MagicTable
     /// </summary>
     private string VassalName()
     {
-        var file = VassalNameWithoutSection();
-        var section = Section();
-        return section.Length > 0 && file.Length > 0 ? file + ":" + section : file;
+        if (_vassal is null)
+        {
+            return string.Empty;
+        }
+
+        return _vassal.StartsWith("emperor://", StringComparison.Ordinal) ? _vassal["emperor://".Length..] : _vassal;
     }
 
     /// <summary>
-    /// Ours: <c>%w</c>, <c>%a</c> without its <c>:SECTION</c> (the file of a multi-vassal file's section). uWSGI's
-    /// argument view ends at the colon while the file is read, as here.
+    /// Ours: <c>%w</c>, <c>%a</c> without its <c>:SECTION</c> (the file of a multi-vassal file's section). Taken from
+    /// the argument, not uWSGI's <c>%O</c>/<c>%X</c>, which a pushed <c>emperor://FILE:SECTION</c> leaves empty (scheme
+    /// URLs fill no file variables) while its sections must still know whose they are.
     /// </summary>
     private string VassalNameWithoutSection()
     {
-        var original = this['O'];
-        if (original.Length == 0)
+        var name = VassalName();
+        var colon = name.LastIndexOf(':');
+        if (name.Contains("://", StringComparison.Ordinal) && colon < name.LastIndexOf('/'))
         {
-            original = this['o'];
+            return name;
         }
 
-        var name = original.StartsWith("emperor://", StringComparison.Ordinal) ? original["emperor://".Length..] : original;
-        var section = Section();
-        return section.Length > 0 && name.EndsWith(":" + section, StringComparison.Ordinal) ? name[..^(section.Length + 1)] : name;
+        return colon > 0 ? name[..colon] : name;
     }
-
-    private string Section() => this['X'].Length > 0 ? this['X'] : this['x'];
 
     /// <summary>
     /// Ours: <c>%q</c>, a number 0–9999 derived from <c>%a</c> (djb33x, as <c>%j</c>), stable across restarts and hosts,
@@ -112,7 +116,14 @@ internal sealed class MagicTable
     }
 
     /// <summary>Sets <c>%o</c> only (scheme URLs and stdin stop there).</summary>
-    public void SetOriginal(ConfigArgument argument) => _o = argument;
+    public void SetOriginal(ConfigArgument argument)
+    {
+        _o = argument;
+        if (_vassal is null && !_firstRoundDone)
+        {
+            _vassal = argument.Current;
+        }
+    }
 
     /// <summary>Sets the per-file entries from the computed absolute path <paramref name="fullPath"/>.</summary>
     public void SetPath(string fullPath, string binaryPath, ulong? inode)

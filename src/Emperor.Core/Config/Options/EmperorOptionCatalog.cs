@@ -209,6 +209,15 @@ internal static class EmperorOptionCatalog
             U("env", EmperorOptionGroup.Vassal, OptionValueKind.Text, "NAME=VALUE", null,
                 "set an environment variable for the program; repeatable",
                 "Also --unenv NAME to remove one.") with { Repeatable = true },
+            U("logto", EmperorOptionGroup.Vassal, OptionValueKind.Path, "FILE", null,
+                "append the program's stdout and stderr to FILE (created 0640) instead of the Emperor's capture",
+                "Opened before the privileged patch, as uWSGI does; logto2 opens it after the privilege drop, and under an Emperor daemonize FILE only logs to FILE. Also log-truncate, logfile-chmod. A HOST:PORT (UDP) is refused. docs/logs.md."),
+            U("log-maxsize", EmperorOptionGroup.Vassal, OptionValueKind.Number, "BYTES", null,
+                "rotate the logto file once it is larger than BYTES",
+                "The file is renamed to log-backupname (or FILE.UNIXTIME) right after the line that took it past the limit, and opened anew; a small rotator process holds the file for the program."),
+            U("log-backupname", EmperorOptionGroup.Vassal, OptionValueKind.Path, "FILE", null,
+                "the name a log-maxsize rotation renames the logto file to",
+                "Each rotation replaces it, as in uWSGI; without it the rotated file is FILE.UNIXTIME."),
         ];
 
         var byName = new Dictionary<string, EmperorOptionSpec>(StringComparer.Ordinal);

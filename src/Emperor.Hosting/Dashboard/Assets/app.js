@@ -1,11 +1,12 @@
 // The Emperor's dashboard: one table row per vassal, created once and updated in place (a cell is written only
-// when its text changes), so thousands of vassals do not churn the DOM; the filter only toggles rows.
+// when its text changes, and only while the row is on screen), so thousands of vassals do not churn the DOM; the
+// filter only toggles rows.
 "use strict";
 const csrf = document.querySelector('meta[name="csrf-token"]').content;
 const tbody = document.querySelector("#vassals tbody");
 const filter = document.getElementById("filter");
 const rows = new Map(); // vassal id -> { tr, cells }
-const columns = ["name", "state", "pid", "uptime", "restarts", "loyal", "why", "heartbeat", "status", "memory", "cpu", "ondemand"];
+const columns = ["name", "state", "pid", "uptime", "restarts", "loyal", "why", "heartbeat", "status", "memory", "cpu", "ondemand", "sockets", "routes"];
 let logSource = null;
 
 function duration(seconds) {
@@ -14,21 +15,15 @@ function duration(seconds) {
   return d ? `${d}d${h}h` : h ? `${h}h${m}m` : m ? `${m}m${s}s` : `${s}s`;
 }
 
-function rowFor(id) {
-  let row = rows.get(id);
-  if (row) return row;
+// One row, cloned for every vassal (cheaper than creating each cell); clicks are handled once, on the table body.
+const template = (() => {
   const tr = document.createElement("tr");
-  tr.dataset.id = id;
-  const cells = {};
   for (const c of columns) {
     const td = document.createElement("td");
     td.className = c;
     tr.appendChild(td);
-    cells[c] = td;
   }
-  cells.name.textContent = id;
-  cells.name.title = "show its log";
-  cells.name.addEventListener("click", () => openLogs(id));
+  tr.firstChild.title = "show its log";
   const actions = document.createElement("td");
   actions.className = "actions";
   for (const verb of ["reload", "stop", "start"]) {
@@ -36,18 +31,85 @@ function rowFor(id) {
     b.type = "button";
     b.textContent = verb;
     b.dataset.verb = verb;
-    b.addEventListener("click", () => act(verb, id));
     actions.appendChild(b);
   }
   tr.appendChild(actions);
-  row = { tr, cells, text: "" };
+  return tr;
+})();
+
+tbody.addEventListener("click", e => {
+  const tr = e.target.closest("tr");
+  if (!tr) return;
+  const button = e.target.closest("button[data-verb]");
+  if (button) act(button.dataset.verb, tr.dataset.id);
+  else if (e.target.closest("td.name")) openLogs(tr.dataset.id);
+});
+
+// Only rows on screen (or near it) are written; the others keep their latest data and are written when they
+// scroll into view or the filter shows them. With thousands of vassals an update then touches a few dozen rows
+// instead of every uptime cell, and the table is not laid out again for rows nobody sees.
+const visibility = new IntersectionObserver(entries => {
+  for (const entry of entries) {
+    const row = rows.get(entry.target.dataset.id);
+    if (!row) continue;
+    row.visible = entry.isIntersecting;
+    if (row.visible && row.dirty) render(row);
+  }
+}, { rootMargin: "300px 0px" });
+
+function rowFor(id) {
+  let row = rows.get(id);
+  if (row) return row;
+  const tr = template.cloneNode(true);
+  tr.dataset.id = id;
+  const cells = {};
+  columns.forEach((c, i) => { cells[c] = tr.children[i]; });
+  cells.name.textContent = id;
+  row = { tr, cells, text: "", view: null, visible: false, dirty: false };
   rows.set(id, row);
   tbody.appendChild(tr);
-  applyFilter(row);
+  visibility.observe(tr);
   return row;
 }
 
 function set(td, text) { if (td.textContent !== text) td.textContent = text; }
+
+/** The texts of one row, computed for every vassal (the filter needs them); written only when the row is seen. */
+function viewOf(v, bl, u, now) {
+  let why = v.reason || "";
+  if (bl) why = `${why || bl.reason} (attempt ${bl.attempt})`;
+  if (v.next_spawn) why += ` — next attempt in ${duration(v.next_spawn - now)}`;
+  // The sockets the Emperor holds for it, and the keys it announces to routers: "key → server (state)".
+  const sockets = (v.sockets || []).join(" ");
+  const routes = (v.subscriptions || []).map(r => `${r.key} → ${r.server}${r.state ? " (" + r.state + ")" : " (not announced)"}`).join("\n");
+  return {
+    cls: bl ? "state-blacklisted" : "state-" + v.state,
+    state: v.state,
+    pid: v.pid > 0 ? String(v.pid) : "",
+    uptime: v.pid > 0 ? duration(v.uptime) : "",
+    restarts: String(v.restarts),
+    loyal: v.loyal ? "yes" : "no",
+    why,
+    heartbeat: v.last_heartbeat > 0 ? duration(now - v.last_heartbeat) + " ago" : "",
+    status: v.status || "",
+    memory: u ? (u.rss / 1024).toFixed(1) + " MiB" : "",
+    cpu: u && u.cpu !== undefined ? u.cpu.toFixed(1) + " %" : "",
+    ondemand: v.on_demand || "",
+    sockets,
+    routes,
+    filter: (v.id + " " + v.state + " " + why + " " + (v.status || "") + " " + sockets + " " + routes).toLowerCase(),
+  };
+}
+
+function render(row) {
+  const view = row.view, c = row.cells;
+  row.dirty = false;
+  if (!view) return;
+  if (row.tr.className !== view.cls) row.tr.className = view.cls;
+  for (const column of columns) {
+    if (column !== "name") set(c[column], view[column]);
+  }
+}
 
 function update(payload) {
   const stats = payload.stats, usage = payload.usage || {};
@@ -56,31 +118,13 @@ function update(payload) {
   const seen = new Set();
   for (const v of stats.vassals) {
     seen.add(v.id);
-    const row = rowFor(v.id), c = row.cells;
-    const state = v.state;
-    const bl = blacklist.get(v.id);
-    const cls = bl ? "state-blacklisted" : "state-" + state;
-    if (row.tr.className !== cls) row.tr.className = cls;
-    set(c.state, state);
-    set(c.pid, v.pid > 0 ? String(v.pid) : "");
-    set(c.uptime, v.pid > 0 ? duration(v.uptime) : "");
-    set(c.restarts, String(v.restarts));
-    set(c.loyal, v.loyal ? "yes" : "no");
-    let why = v.reason || "";
-    if (bl) why = `${why || bl.reason} (attempt ${bl.attempt})`;
-    if (v.next_spawn) why += ` — next attempt in ${duration(v.next_spawn - now)}`;
-    set(c.why, why);
-    set(c.heartbeat, v.last_heartbeat > 0 ? duration(now - v.last_heartbeat) + " ago" : "");
-    set(c.status, v.status || "");
-    const u = usage[String(v.pid)];
-    set(c.memory, u ? (u.rss / 1024).toFixed(1) + " MiB" : "");
-    set(c.cpu, u && u.cpu !== undefined ? u.cpu.toFixed(1) + " %" : "");
-    set(c.ondemand, v.on_demand || "");
-    const text = (v.id + " " + state + " " + why + " " + (v.status || "")).toLowerCase();
-    if (row.text !== text) { row.text = text; applyFilter(row); }
+    const row = rowFor(v.id);
+    row.view = viewOf(v, blacklist.get(v.id), usage[String(v.pid)], now);
+    if (row.visible) render(row); else row.dirty = true;
+    if (row.text !== row.view.filter) { row.text = row.view.filter; applyFilter(row); }
   }
   for (const [id, row] of rows) {
-    if (!seen.has(id)) { row.tr.remove(); rows.delete(id); }
+    if (!seen.has(id)) { visibility.unobserve(row.tr); row.tr.remove(); rows.delete(id); }
   }
   const running = stats.vassals.filter(v => v.state === "running").length;
   set(document.getElementById("summary"), `${stats.vassals.length} vassals, ${running} running, ${stats.blacklist.length} blacklisted — pid ${stats.pid}, up ${duration(stats.uptime)}`);
