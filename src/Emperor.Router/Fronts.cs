@@ -62,7 +62,8 @@ internal sealed class Front(string kind, string address, SubscriptionTable table
                 client.NoDelay = true; // responses go out in one or two writes: never wait for the client's delayed ACK
             }
 
-            _ = Task.Run(() => ServeAsync(client, cancel), CancellationToken.None);
+            // Served inline up to its first wait for the network (then on the pool): no thread hop per connection.
+            _ = ServeAsync(client, cancel);
         }
     }
 
@@ -95,59 +96,82 @@ internal sealed class Front(string kind, string address, SubscriptionTable table
     private async Task ServeUwsgiAsync(Socket client, CancellationTokenSource deadline)
     {
         var cancel = deadline.Token;
-        var header = new byte[UwsgiHeader.Length];
-        if (!await ReadExactlyAsync(client, header, deadline).ConfigureAwait(false))
-        {
-            return;
-        }
 
-        UwsgiHeader.TryRead(header, out var h);
-        var vars = new byte[h.Size];
-        if (!await ReadExactlyAsync(client, vars, deadline).ConfigureAwait(false))
+        // The header and the vars in as few reads as they arrive in (one, from nginx), into a pooled buffer; body
+        // bytes that came along are passed on first.
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(UwsgiHeader.Length + UwsgiVars.MaxBlock + 16384);
+        try
         {
-            return;
-        }
-
-        var decoded = UwsgiVars.Decode(vars, out var why);
-        if (decoded is null)
-        {
-            RouterLog.BadRequest(logger, kind, address, why);
-            return;
-        }
-
-        var host = Find(decoded, "HTTP_HOST") ?? Find(decoded, "SERVER_NAME") ?? string.Empty;
-        var path = Find(decoded, "PATH_INFO") ?? "/";
-        var (backend, node) = await ConnectAsync(host, path, deadline).ConfigureAwait(false);
-        using var _ = backend;
-        if (backend is null)
-        {
-            return; // uWSGI's FastRouter closes too; nginx answers 502
-        }
-
-        if (node!.Http)
-        {
-            // A node that speaks HTTP gets the request as HTTP; its answer is HTTP, which is what nginx expects back.
-            if (HttpRequestHead.FromUwsgiVars(decoded) is not { } head)
+            var n = 0;
+            var need = UwsgiHeader.Length;
+            var size = -1;
+            while (n < need)
             {
-                RouterLog.BadRequest(logger, kind, address, "uwsgi vars that are not an HTTP request (no REQUEST_METHOD or target)");
+                deadline.CancelAfter(timeout);
+                var read = await client.ReceiveAsync(buffer.AsMemory(n), SocketFlags.None, cancel).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return;
+                }
+
+                n += read;
+                if (size < 0 && n >= UwsgiHeader.Length)
+                {
+                    UwsgiHeader.TryRead(buffer, out var h);
+                    size = h.Size;
+                    need = UwsgiHeader.Length + size;
+                }
+            }
+
+            var packet = buffer.AsMemory(0, need);
+            if (!UwsgiVars.TryRoutingVars(packet.Span[UwsgiHeader.Length..], out var host, out var path, out var length, out var why))
+            {
+                RouterLog.BadRequest(logger, kind, address, why);
                 return;
             }
 
-            await backend.SendAsync(head, SocketFlags.None, cancel).ConfigureAwait(false);
-        }
-        else
-        {
-            await backend.SendAsync([new(header), new(vars)], SocketFlags.None).ConfigureAwait(false); // one writev
-        }
+            var (backend, node) = await ConnectAsync(host, path, deadline).ConfigureAwait(false);
+            using var _ = backend;
+            if (backend is null)
+            {
+                return; // uWSGI's FastRouter closes too; nginx answers 502
+            }
 
-        // The body is CONTENT_LENGTH bytes (as nginx sends it); reading exactly that leaves nothing pending at the close.
-        if (long.TryParse(Find(decoded, "CONTENT_LENGTH"), NumberStyles.None, CultureInfo.InvariantCulture, out var length) && length > 0)
-        {
-            await PumpAsync(client, backend, length, deadline).ConfigureAwait(false);
-        }
+            if (node!.Http)
+            {
+                // A node that speaks HTTP gets the request as HTTP; its answer is HTTP, which is what nginx expects back.
+                if (UwsgiVars.Decode(packet.Span[UwsgiHeader.Length..], out why) is not { } decoded || HttpRequestHead.FromUwsgiVars(decoded) is not { } head)
+                {
+                    RouterLog.BadRequest(logger, kind, address, "uwsgi vars that are not an HTTP request (no REQUEST_METHOD or target, or not UTF-8)");
+                    return;
+                }
 
-        await PumpAsync(backend, client, long.MaxValue, deadline).ConfigureAwait(false);
-        client.Shutdown(SocketShutdown.Send);
+                await backend.SendAsync(head, SocketFlags.None, cancel).ConfigureAwait(false);
+            }
+            else
+            {
+                await backend.SendAsync(packet, SocketFlags.None, cancel).ConfigureAwait(false);
+            }
+
+            // The body is CONTENT_LENGTH bytes (as nginx sends it); reading exactly that leaves nothing pending at the close.
+            var early = (int)Math.Min(n - need, length);
+            if (early > 0)
+            {
+                await backend.SendAsync(buffer.AsMemory(need, early), SocketFlags.None, cancel).ConfigureAwait(false);
+            }
+
+            if (length - early > 0)
+            {
+                await PumpAsync(client, backend, length - early, deadline).ConfigureAwait(false);
+            }
+
+            await PumpAsync(backend, client, long.MaxValue, deadline).ConfigureAwait(false);
+            client.Shutdown(SocketShutdown.Send);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>One HTTP exchange; true when the client connection may carry another.</summary>
@@ -578,28 +602,6 @@ internal sealed class Front(string kind, string address, SubscriptionTable table
             System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
     }
-
-    private async Task<bool> ReadExactlyAsync(Socket socket, byte[] buffer, CancellationTokenSource deadline)
-    {
-        var cancel = deadline.Token;
-        var n = 0;
-        while (n < buffer.Length)
-        {
-            deadline.CancelAfter(timeout);
-            var read = await socket.ReceiveAsync(buffer.AsMemory(n), SocketFlags.None, cancel).ConfigureAwait(false);
-            if (read == 0)
-            {
-                return false;
-            }
-
-            n += read;
-        }
-
-        return true;
-    }
-
-    private static string? Find(List<KeyValuePair<string, string>> vars, string key) =>
-        vars.FindIndex(kv => kv.Key == key) is var i and >= 0 ? vars[i].Value : null;
 
     public void Dispose()
     {

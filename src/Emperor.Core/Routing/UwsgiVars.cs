@@ -40,6 +40,66 @@ internal static class UwsgiVars
         return result;
     }
 
+    /// <summary>
+    /// The routing vars of a block without decoding the rest (the fastrouter forwards the block as it came): HTTP_HOST
+    /// (else SERVER_NAME), PATH_INFO and CONTENT_LENGTH; false with the reason when a field overruns the block or a
+    /// routing var is not UTF-8. The first occurrence of each wins.
+    /// </summary>
+    public static bool TryRoutingVars(ReadOnlySpan<byte> block, out string host, out string path, out long contentLength, out string error)
+    {
+        host = string.Empty;
+        path = "/";
+        contentLength = 0;
+        string? serverName = null;
+        bool seenHost = false, seenPath = false, seenLength = false;
+        var utf8 = new UTF8Encoding(false, throwOnInvalidBytes: true);
+        var i = 0;
+        try
+        {
+            while (i < block.Length)
+            {
+                if (!TryField(block, ref i, out var key) || !TryField(block, ref i, out var value))
+                {
+                    error = $"a var overruns the {block.Length}-byte vars block at offset {i}";
+                    return false;
+                }
+
+                if (!seenHost && key.SequenceEqual("HTTP_HOST"u8))
+                {
+                    host = utf8.GetString(value);
+                    seenHost = true;
+                }
+                else if (serverName is null && key.SequenceEqual("SERVER_NAME"u8))
+                {
+                    serverName = utf8.GetString(value);
+                }
+                else if (!seenPath && key.SequenceEqual("PATH_INFO"u8))
+                {
+                    path = utf8.GetString(value);
+                    seenPath = true;
+                }
+                else if (!seenLength && key.SequenceEqual("CONTENT_LENGTH"u8))
+                {
+                    seenLength = true;
+                    contentLength = System.Buffers.Text.Utf8Parser.TryParse(value, out long n, out var used) && used == value.Length && n > 0 ? n : 0;
+                }
+            }
+        }
+        catch (DecoderFallbackException)
+        {
+            error = "a routing var is not UTF-8";
+            return false;
+        }
+
+        if (!seenHost)
+        {
+            host = serverName ?? string.Empty;
+        }
+
+        error = string.Empty;
+        return true;
+    }
+
     /// <summary>The block for <paramref name="vars"/>, or null when it would exceed 65535 bytes.</summary>
     public static byte[]? Encode(IReadOnlyList<KeyValuePair<string, string>> vars)
     {

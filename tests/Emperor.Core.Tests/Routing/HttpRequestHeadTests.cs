@@ -100,4 +100,23 @@ public sealed class HttpRequestHeadTests
         var result = HttpRequestHead.WithoutConnection(Encoding.Latin1.GetBytes(head));
         Assert.Equal(expected, result is null ? null : Encoding.Latin1.GetString(result));
     }
+
+    [Fact]
+    public void The_fastrouter_reads_only_its_routing_vars_and_the_first_of_each_wins()
+    {
+        var block = UwsgiVars.Encode([
+            new("SERVER_NAME", "fallback.example"), new("PATH_INFO", "/ä"), new("CONTENT_LENGTH", "12"),
+            new("HTTP_HOST", "a.example"), new("HTTP_HOST", "b.example"), new("OTHER", "x")])!;
+        Assert.True(UwsgiVars.TryRoutingVars(block, out var host, out var path, out var length, out _));
+        Assert.Equal(("a.example", "/ä", 12L), (host, path, length));
+
+        Assert.True(UwsgiVars.TryRoutingVars(UwsgiVars.Encode([new("SERVER_NAME", "s.example"), new("CONTENT_LENGTH", "x")])!, out host, out path, out length, out _));
+        Assert.Equal(("s.example", "/", 0L), (host, path, length));
+
+        Assert.False(UwsgiVars.TryRoutingVars(block.AsSpan(0, block.Length - 1), out _, out _, out _, out var error));
+        Assert.Contains("overruns", error, StringComparison.Ordinal);
+        byte[] badUtf8 = [9, 0, .. "HTTP_HOST"u8, 1, 0, 0xFF];
+        Assert.False(UwsgiVars.TryRoutingVars(badUtf8, out _, out _, out _, out error));
+        Assert.Equal("a routing var is not UTF-8", error);
+    }
 }
