@@ -69,6 +69,12 @@ public sealed class RouterVassalTests
             Assert.Equal(0, nodeA.GetProperty("failures").GetInt64());
         }
 
+        // emperor ls names each vassal's keys.
+        var ls = await Control.CliRun.RunAsync(s.Guard, ["ls", "--stats", $"127.0.0.1:{emperor.StatsPort}"], s.Cancel);
+        Assert.True(ls.ExitCode == 0, ls.Stderr);
+        Assert.Contains("KEYS", ls.Stdout, StringComparison.Ordinal);
+        Assert.Contains("shop.example/api", ls.Stdout, StringComparison.Ordinal);
+
         // Removed: the router stops sending to it at once (well within the 600 s tolerance); b still serves /api.
         File.Delete(s.VassalPath("a.ini"));
         await EventuallyGetAsync(front, "shop.example", "/", r => r.StartsWith("502", StringComparison.Ordinal), s.Cancel);
