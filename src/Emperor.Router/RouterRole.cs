@@ -19,6 +19,9 @@ internal static class RouterRole
     {
         "fastrouter", "http", "fastrouter-subscription-server", "http-subscription-server", "subscription-tolerance",
         "fastrouter-timeout", "http-timeout", "fastrouter-stats", "http-stats", "fastrouter-stats-server", "http-stats-server",
+
+        // uWSGI's http router keeps client connections only with it; ours always does when the response delimits itself.
+        "http-keepalive",
     };
 
     /// <summary>Whether these options make a router (a front is declared and there is no program to run).</summary>
@@ -30,6 +33,7 @@ internal static class RouterRole
     public static List<string> Refused(IReadOnlyList<KeyValuePair<string, string>> options) =>
         [.. options.Select(o => o.Key)
             .Where(k => (k.StartsWith("fastrouter", StringComparison.Ordinal) || k.StartsWith("subscription-", StringComparison.Ordinal)
+                         || k.StartsWith("subscriptions-", StringComparison.Ordinal) || k == "https" || k.StartsWith("https-", StringComparison.Ordinal)
                          || (k.StartsWith("http-", StringComparison.Ordinal) && !k.StartsWith("http-socket", StringComparison.Ordinal)))
                         && !s_known.Contains(k))
             .Distinct()

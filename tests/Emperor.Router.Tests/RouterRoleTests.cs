@@ -19,13 +19,16 @@ public sealed class RouterRoleTests
     public void Every_unimplemented_router_option_and_bad_value_is_one_line()
     {
         var lines = RouterRole.Refused(Options(
-            ("http", ":80"), ("http-keepalive", "1"), ("http-keepalive", "1"), ("fastrouter-use-cache", "1"),
-            ("subscription-dotsplit", "1"), ("http-socket", ":81"), ("http-timeout", "0"), ("subscription-tolerance", "30")));
+            ("http", ":80"), ("http-websockets", "1"), ("http-websockets", "1"), ("fastrouter-use-cache", "1"), ("http-keepalive", "1"),
+            ("subscription-dotsplit", "1"), ("https", ":443,a.crt,a.key"), ("subscriptions-sign-check", "SHA1:/k"),
+            ("http-socket", ":81"), ("http-timeout", "0"), ("subscription-tolerance", "30")));
         Assert.Equal(
             [
-                "option http-keepalive is not implemented by this router; run the router under the real uWSGI (--binary-path) if you need it",
+                "option http-websockets is not implemented by this router; run the router under the real uWSGI (--binary-path) if you need it",
                 "option fastrouter-use-cache is not implemented by this router; run the router under the real uWSGI (--binary-path) if you need it",
                 "option subscription-dotsplit is not implemented by this router; run the router under the real uWSGI (--binary-path) if you need it",
+                "option https is not implemented by this router; run the router under the real uWSGI (--binary-path) if you need it",
+                "option subscriptions-sign-check is not implemented by this router; run the router under the real uWSGI (--binary-path) if you need it",
                 "http-timeout = 0: expected a whole number of seconds above 0",
             ],
             lines);
