@@ -58,6 +58,9 @@ internal sealed record EmperorHost
     /// </summary>
     public Func<string, string, Task<string?>>? RunOnDemandExec { get; init; }
 
+    /// <summary>A cgroup of its own for every vassal (<c>--emperor-cgroup</c>), or null.</summary>
+    public IVassalCgroups? Cgroups { get; init; }
+
     /// <summary>Captured vassal output (rings, followers, files), or null when the launcher does not capture.</summary>
     public Logs.LogHub? Logs { get; init; }
 }

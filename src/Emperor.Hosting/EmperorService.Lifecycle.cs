@@ -53,6 +53,7 @@ internal sealed partial class EmperorService
                     break;
                 case VassalEffect.SignalGroup { Signal: Signals.Sigkill }:
                     _termination.Kill(record, "its stop escalated");
+                    KillCgroup(record, "its stop escalated");
                     break;
                 case VassalEffect.SignalGroup g:
                     // The vassal file's stop-signal replaces SIGTERM as the graceful stop (nginx: QUIT).
@@ -106,6 +107,7 @@ internal sealed partial class EmperorService
         _records.Remove(record.Name);
         _held?.Release(record.Name);
         DropSideInstances(record);
+        ReleaseCgroup(record);
         ReleaseOnDemand(record);
         _sources.Forget(record.Name);
         _blacklist.Drop(record.Name);

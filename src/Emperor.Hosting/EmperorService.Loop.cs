@@ -65,6 +65,11 @@ internal sealed partial class EmperorService
         {
             LogLoopCrashed(_logger, ex);
             _termination.KillAll(_records.Values, "the event loop failed");
+            foreach (var r in _records.Values)
+            {
+                KillCgroup(r, "the event loop failed");
+            }
+
             _exit.TrySetResult(1);
         }
     }
@@ -164,6 +169,9 @@ internal sealed partial class EmperorService
                 break;
             case EmperorEvent.RetireDeadline rd:
                 OnRetireDeadline(rd.Name, rd.Pid);
+                break;
+            case EmperorEvent.CgroupSweep:
+                OnCgroupSweep();
                 break;
         }
 

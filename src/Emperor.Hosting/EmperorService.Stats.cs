@@ -100,6 +100,8 @@ internal sealed partial class EmperorService
                 ReloadFailed = r.ReloadFailure is { } f ? "reload failed: " + f : string.Empty,
                 Sockets = _held?.AddressesOf(r.Name) ?? [],
                 Uptime = s.Pid > 0 && r.StartedAt is { } started ? (long)(now - started).TotalSeconds : 0,
+                Cgroup = r.Cgroup?.Members,
+                CgroupHandle = r.Cgroup,
             });
         }
 
