@@ -102,6 +102,11 @@ internal sealed class VassalLauncher(string selfExecutable, Reaper reaper, Guard
             pipes?.Attach(pid);
             reaper.Watch(pid, new SafeFd(pidfd), onExit);
             guardian?.Track(pid); // the child leads its own group (POSIX_SPAWN_SETSID): pgid == pid
+            if (request.CgroupProcs is [var procs, ..])
+            {
+                guardian?.TrackCgroup(Path.GetDirectoryName(procs)!); // the v2 one where there is one
+            }
+
             var link = new SocketLink(parentEnd.Release());
             SocketLink? configLink = null;
             if (configParent is not null)

@@ -66,6 +66,24 @@ public sealed class CgroupTests
         }, TestContext.Current.CancellationToken);
     }
 
+    /// <summary>The Emperor SIGKILLed: its guardian kills the process groups it knew, and the cgroups.</summary>
+    [Fact(Timeout = 60_000)]
+    public async Task EmperorSigkilled_TheGuardianEndsADoubleForkedDaemonToo()
+    {
+        // Removed after the scenario has stopped the Emperor (it kills what is left in it).
+        using var dir = TestCgroupDir.Create();
+        await EmperorScenario.RunAsync("cg-sigkill", async s =>
+        {
+            var emperor = await s.StartEmperorAsync("--emperor-cgroup", dir.Path);
+            var (pid, daemon, _) = await StartDaemonVassalAsync(s, emperor, dir);
+
+            Assert.True(emperor.Signal(Signals.Sigkill));
+            await emperor.WaitForExitAsync(EmperorScenario.Prompt, s.Cancel);
+
+            await Wait.UntilAsync(() => !ProcessTree.IsRunning(pid) && !ProcessTree.IsRunning(daemon), TimeSpan.FromSeconds(5), $"the vassal (pid {pid}) and its double-forked daemon (pid {daemon}) to be gone after the Emperor's SIGKILL", s.Cancel);
+        }, TestContext.Current.CancellationToken);
+    }
+
     /// <summary>A foreign vassal binary (no .NET in it) reads /proc/self/cgroup as its very first command.</summary>
     [Fact(Timeout = 60_000)]
     public async Task ForeignBinary_IsInItsCgroupFromItsFirstInstruction()
