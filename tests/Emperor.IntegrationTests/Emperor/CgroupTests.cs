@@ -84,6 +84,59 @@ public sealed class CgroupTests
         }, TestContext.Current.CancellationToken);
     }
 
+    /// <summary>
+    /// Real uWSGI as the vassal binary: the Emperor reads its file's emperor-cgroup-opt (uWSGI itself ignores the
+    /// line), and a daemon a worker double-forks while serving a request dies with the vassal's stop.
+    /// </summary>
+    [Fact(Timeout = 90_000)]
+    public async Task UwsgiVassal_FileLimitApplied_AndAWorkersDaemonDiesWithTheStop()
+    {
+        // Removed after the scenario has stopped the Emperor (it kills what is left in it).
+        using var dir = TestCgroupDir.Create();
+        await EmperorScenario.RunAsync("cg-uwsgi", async s =>
+        {
+            const string Uwsgi = "/usr/bin/uwsgi-core";
+            Assert.True(File.Exists(Uwsgi), $"{Uwsgi} is missing: install uwsgi-core and uwsgi-plugin-python3 (scripts/test does)");
+            var port = FreePort.Tcp();
+            var pidFile = s.PathOf("daemon.pid");
+            var app = s.Root.WriteFile("app.py", $$"""
+                import subprocess
+
+                def application(environ, start_response):
+                    # A session of its own, no fd of the worker (the client's socket would keep the response open).
+                    subprocess.run(["sh", "-c", "sleep 100241 </dev/null >/dev/null 2>&1 & echo $! > {{pidFile}}.tmp && mv {{pidFile}}.tmp {{pidFile}}"], start_new_session=True, close_fds=True)
+                    start_response('200 OK', [('Content-Type', 'text/plain')])
+                    return [b'forked']
+                """);
+            var emperor = await s.StartEmperorAsync("--binary-path", Uwsgi, "--emperor-cgroup", dir.Path);
+            var path = s.WriteVassal("u.ini", $"""
+                [uwsgi]
+                plugin = python3
+                http-socket = 127.0.0.1:{port}
+                wsgi-file = {app}
+                master = true
+                processes = 2
+                emperor-cgroup-opt = pids.max=40
+                """);
+            await emperor.WaitForLineAsync("vassal u.ini is ready to accept requests", EmperorScenario.Prompt, s.Cancel);
+            var master = await emperor.WaitForRunningPidAsync("u.ini", EmperorScenario.Prompt, s.Cancel);
+
+            using var http = new HttpClient { Timeout = EmperorScenario.Prompt };
+            Assert.Equal("forked", await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/"), s.Cancel));
+            var text = await Wait.ForValueAsync(() => File.Exists(pidFile) ? File.ReadAllText(pidFile).Trim() : null, EmperorScenario.Prompt, "the worker's daemon", s.Cancel);
+            var daemon = int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture);
+            Assert.Contains($"0::{dir.Relative}/u.ini", File.ReadAllLines($"/proc/{daemon}/cgroup"));
+            Assert.Equal("40", File.ReadAllText(dir.In(dir.Roots.Single(r => r.EndsWith("/pids", StringComparison.Ordinal)), "u.ini") + "/pids.max").Trim());
+            var members = File.ReadAllLines(dir.In(dir.Roots[0], "u.ini") + "/cgroup.procs").Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToList();
+            Assert.True(members.Count >= 4, $"expected the master, 2 workers and the daemon in the cgroup, found {members.Count}");
+
+            File.Delete(path);
+            await Wait.UntilAsync(() => members.All(p => !ProcessTree.IsRunning(p)), EmperorScenario.Prompt, "the master, its workers and the daemon to be gone", s.Cancel);
+            Assert.False(ProcessTree.IsRunning(master));
+            await Wait.UntilAsync(() => !dir.AnyLeft("u.ini"), EmperorScenario.Prompt, "u.ini's cgroups to be removed", s.Cancel);
+        }, TestContext.Current.CancellationToken);
+    }
+
     /// <summary>A foreign vassal binary (no .NET in it) reads /proc/self/cgroup as its very first command.</summary>
     [Fact(Timeout = 60_000)]
     public async Task ForeignBinary_IsInItsCgroupFromItsFirstInstruction()
