@@ -147,6 +147,11 @@ internal sealed partial class EmperorService
         {
             ArmCgroupSweep();
         }
+
+        if (_burialWaitSince is not null)
+        {
+            Bury(); // a burial that waited for these (also one the final deadline asked for, with survivors left)
+        }
     }
 
     /// <summary>
