@@ -69,4 +69,33 @@ public sealed class CgroupLoopTests
         Assert.Equal("removed app.ini", cgroups.Calls[^1]);
         Assert.Equal(["prepare app.ini", "kill app.ini"], cgroups.Calls.Take(2));
     }
+
+    /// <summary>Survivors keep their records, so the final deadline buries; a busy cgroup of another vassal still gets its 2 s.</summary>
+    [Fact]
+    public async Task TheFinalDeadlineWithSurvivors_StillWaitsForABusyCgroup_ThenBuries()
+    {
+        var cgroups = new FakeCgroups();
+        await using var h = await LoopHarness.StartAsync(m => { m.Write("a.ini"); m.Write("b.ini"); }, null, cgroups, ("emperor-cgroup", "/cg/emperor"), ("reload-mercy", "2"));
+        var a = h.Launcher.Latest("a.ini")!;
+        cgroups.Populate("a.ini");
+        cgroups.Busy["a.ini"] = true;
+
+        h.Service.Post(new EmperorEvent.Signal(Signals.Sigterm));
+        await h.StatsAsync();
+        h.Launcher.Exit(a.Pid, VassalExit.Killed(Signals.Sigterm)); // b.ini never exits: a survivor
+        await LoopHarness.UntilAsync(() => cgroups.Calls.Contains("remove a.ini"), "a.ini's cgroup refused while busy");
+
+        await h.AdvanceAsync(TimeSpan.FromSeconds(2)); // the mercy: SIGKILL to b.ini, which still does not exit
+        await h.AdvanceAsync(TimeSpan.FromSeconds(5)); // the final deadline: b.ini reported, the burial waits for a.ini's cgroup
+        Assert.False(h.Exit.IsCompleted, "buried at once although a.ini's cgroup was still busy");
+
+        for (var i = 0; i < 40 && !h.Exit.IsCompleted; i++)
+        {
+            await Task.WhenAny(h.StatsAsync(), h.Exit); // the loop has handled what was posted (or it is over)
+            h.Time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        Assert.Equal(0, await h.Exit.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
+        Assert.Equal(1, h.Log.Count("vassal a.ini: its cgroup /cg/emperor/a.ini is still not empty 2 s after the kill"));
+    }
 }
