@@ -62,6 +62,7 @@ internal static partial class EmperorRole
             return 1;
         }
 
+        var cgroups = OpenCgroups(settings.CgroupDirectory, logger);
         using var guardian = Guardian.Start();
         using var reaper = new Reaper();
         using var readiness = new Unix.Net.ReadinessWatcher();
@@ -84,6 +85,7 @@ internal static partial class EmperorRole
             Readiness = readiness,
             ReadFirstLine = Unix.Net.OnDemandNames.ReadFirstLine,
             RunOnDemandExec = Unix.Net.OnDemandNames.RunExecAsync,
+            Cgroups = cgroups,
         };
 
         // This role hosts the command socket itself (with the stats request `emperor ls` uses); the service gets none.
@@ -168,6 +170,33 @@ internal static partial class EmperorRole
         server.DisposeAsync().AsTask().GetAwaiter().GetResult();
         return null;
     }
+
+    /// <summary><c>--emperor-cgroup DIR</c>: one line either way; without a usable DIR the vassals run as without the option.</summary>
+    private static Unix.Cgroups.VassalCgroups? OpenCgroups(string? dir, ILogger logger)
+    {
+        if (dir is null)
+        {
+            return null;
+        }
+
+        var cgroups = Unix.Cgroups.VassalCgroups.Open(dir, out var error);
+        if (cgroups is null)
+        {
+            LogNoCgroups(logger, dir, error ?? "unknown error");
+        }
+        else
+        {
+            LogCgroups(logger, dir, cgroups.Description);
+        }
+
+        return cgroups;
+    }
+
+    [LoggerMessage(EventId = 48, Level = LogLevel.Information, Message = "[emperor] --emperor-cgroup {Dir}: every vassal gets a cgroup of its own: {Layout}")]
+    private static partial void LogCgroups(ILogger logger, string dir, string layout);
+
+    [LoggerMessage(EventId = 49, Level = LogLevel.Warning, Message = "[emperor] --emperor-cgroup {Dir}: {Error}; vassals run without cgroups of their own")]
+    private static partial void LogNoCgroups(ILogger logger, string dir, string error);
 
     [LoggerMessage(EventId = 45, Level = LogLevel.Warning, Message = "[emperor] another running Emperor answers on the default command socket {Path}; this one goes on without it (give each Emperor --emperor-id NAME, or --emperor-command-socket PATH)")]
     private static partial void LogDefaultHeld(ILogger logger, string path);

@@ -54,6 +54,9 @@ internal abstract record EmperorEvent
     /// <summary>The ready-check of an overlapping reload answered for the new instance.</summary>
     public sealed record OverlapReady(string Name, int Pid) : EmperorEvent;
 
+    /// <summary>Try again to remove the cgroups of vassals that are gone (their killed processes were not reaped yet).</summary>
+    public sealed record CgroupSweep : EmperorEvent;
+
     /// <summary>An old instance swapped out by an overlapping reload had its mercy.</summary>
     public sealed record RetireDeadline(string Name, int Pid) : EmperorEvent;
 

@@ -61,6 +61,9 @@ internal sealed record EmperorHost
     /// <summary>Sends the subscription announces for vassals whose files say <c>subscribe-to</c>; null: none are sent (one line).</summary>
     public IDatagramSender? Announcer { get; init; }
 
+    /// <summary>A cgroup of its own for every vassal (<c>--emperor-cgroup</c>), or null.</summary>
+    public IVassalCgroups? Cgroups { get; init; }
+
     /// <summary>Captured vassal output (rings, followers, files), or null when the launcher does not capture.</summary>
     public Logs.LogHub? Logs { get; init; }
 }

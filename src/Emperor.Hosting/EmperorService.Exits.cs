@@ -22,6 +22,7 @@ internal sealed partial class EmperorService
         {
             // An app's own children must not outlive it (a hung uWSGI worker would keep the port).
             _termination.SweepLeftovers(record, process);
+            KillCgroup(record, "its leader exited");
             _launcher.Forget(pid);
             record.Process = null;
             process.Dispose();

@@ -57,6 +57,7 @@ internal sealed partial class EmperorService
                     break;
                 case VassalEffect.SignalGroup { Signal: Signals.Sigkill }:
                     _termination.Kill(record, "its stop escalated");
+                    KillCgroup(record, "its stop escalated");
                     break;
                 case VassalEffect.SignalGroup g:
                     // The vassal file's stop-signal replaces SIGTERM as the graceful stop (nginx: QUIT).
@@ -111,6 +112,7 @@ internal sealed partial class EmperorService
         Withdraw(record);
         _held?.Release(record.Name);
         DropSideInstances(record);
+        ReleaseCgroup(record);
         ReleaseOnDemand(record);
         _sources.Forget(record.Name);
         _blacklist.Drop(record.Name);

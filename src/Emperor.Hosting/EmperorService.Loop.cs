@@ -65,6 +65,11 @@ internal sealed partial class EmperorService
         {
             LogLoopCrashed(_logger, ex);
             _termination.KillAll(_records.Values, "the event loop failed");
+            foreach (var r in _records.Values)
+            {
+                KillCgroup(r, "the event loop failed");
+            }
+
             _exit.TrySetResult(1);
         }
     }
@@ -167,6 +172,9 @@ internal sealed partial class EmperorService
                 break;
             case EmperorEvent.AnnounceDue:
                 Reannounce();
+                break;
+            case EmperorEvent.CgroupSweep:
+                OnCgroupSweep();
                 break;
         }
 

@@ -48,6 +48,9 @@ internal sealed partial class EmperorService
             _blacklist.Entries.Count(),
             (long)_throttle.Level.TotalMilliseconds,
             _spawns.Count,
-            _lastLagSeconds));
+            _lastLagSeconds)
+        {
+            Cgroups = _cgroups is null ? [] : _records.Values.Where(r => r.Cgroup is not null).Select(r => r.Cgroup!).ToList(),
+        });
     }
 }

@@ -57,6 +57,12 @@ internal sealed partial class EmperorService
             return;
         }
 
+        if (!TryPrepareCgroup(record, ref request, out var cgroupRefusal))
+        {
+            ReloadFailed(record, cgroupRefusal is Core.Vassals.VassalEvent.ConfigRefused c ? c.Reason : ((Core.Vassals.VassalEvent.SpawnFailed)cgroupRefusal!).Reason);
+            return;
+        }
+
         var result = _launcher.Launch(request, (pid, exit) => Post(new EmperorEvent.ProcessExited(pid, exit)));
         if (result.Process is not { } process)
         {

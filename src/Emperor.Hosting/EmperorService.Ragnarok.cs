@@ -44,6 +44,11 @@ internal sealed partial class EmperorService
         }
 
         _termination.KillAll(_records.Values, "Ragnarok: no mercy");
+        foreach (var r in _records.Values)
+        {
+            KillCgroup(r, "Ragnarok: no mercy");
+        }
+
         OneShot(s_finalDeadline, new EmperorEvent.FinalDeadline());
     }
 
@@ -55,7 +60,7 @@ internal sealed partial class EmperorService
 
     private void Bury()
     {
-        if (_exit.Task.IsCompleted)
+        if (_exit.Task.IsCompleted || CgroupsDelayBurial())
         {
             return;
         }

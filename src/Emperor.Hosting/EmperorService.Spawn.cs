@@ -41,6 +41,12 @@ internal sealed partial class EmperorService
             return;
         }
 
+        if (!TryPrepareCgroup(record, ref request, out var cgroupRefusal))
+        {
+            Apply(record, cgroupRefusal!);
+            return;
+        }
+
         var result = _launcher.Launch(request, (pid, exit) => Post(new EmperorEvent.ProcessExited(pid, exit)));
         if (result.Process is not { } process)
         {

@@ -101,6 +101,8 @@ internal sealed partial class EmperorService
                 Sockets = _held?.AddressesOf(r.Name) ?? [],
                 Subscriptions = SubscriptionStatsOf(r),
                 Uptime = s.Pid > 0 && r.StartedAt is { } started ? (long)(now - started).TotalSeconds : 0,
+                Cgroup = r.Cgroup?.Members,
+                CgroupHandle = r.Cgroup,
             });
         }
 

@@ -71,8 +71,9 @@ internal sealed partial class EmperorService : IAsyncDisposable
     private readonly INotifyListener? _notify;
     private readonly int? _parentLinkFd;
     private readonly SystemdNotifier _systemd;
-    private readonly EmperorMetrics _metrics = new();
+    private readonly EmperorMetrics _metrics;
     private readonly Logs.LogHub? _logs;
+    private readonly IVassalCgroups? _cgroups;
     private readonly List<System.Runtime.InteropServices.PosixSignalRegistration> _signals = [];
     private ParentLink? _parent;
     private StatsServer? _stats;
@@ -99,6 +100,8 @@ internal sealed partial class EmperorService : IAsyncDisposable
         _parentLinkFd = host.ParentLinkFd;
         _systemd = new SystemdNotifier(host.SystemdNotifySocket);
         _logs = host.Logs;
+        _cgroups = host.Cgroups;
+        _metrics = new EmperorMetrics(host.Cgroups);
         _rescanScheduled = new bool[monitors.Count];
         _policy = new VassalPolicy(settings.CurseTolerance, settings.GracefulShutdown, TimeSpan.FromSeconds(1), settings.RequiredHeartbeat, settings.LoyalAfter);
         _throttle = new SpawnThrottle(_time, settings.Throttle);
@@ -158,11 +161,14 @@ internal sealed partial class EmperorService : IAsyncDisposable
     }
 
     /// <summary>Asks the loop for a stats snapshot (from any thread).</summary>
-    public Task<EmperorStats> RequestStatsAsync()
+    public async Task<EmperorStats> RequestStatsAsync()
     {
         var reply = new TaskCompletionSource<EmperorStats>(TaskCreationOptions.RunContinuationsAsynchronously);
         Post(new EmperorEvent.StatsRequest(reply));
-        return reply.Task;
+        var stats = await reply.Task.ConfigureAwait(false);
+
+        // The cgroup numbers are read here, on the requester's thread, never on the loop.
+        return _cgroups is null ? stats : WithCgroupUsage(stats, _cgroups);
     }
 
     /// <summary>Posts an event from any thread.</summary>

@@ -79,6 +79,9 @@ internal sealed class VassalRecord(string name, int monitor, SourceEntry entry, 
     /// <summary>A reload asked for while an old instance is still being stopped: started when it is gone.</summary>
     public string? OverlapPending { get; set; }
 
+    /// <summary>The vassal's own cgroup (<c>--emperor-cgroup</c>), from its first spawn until it goes away.</summary>
+    public Core.Cgroups.VassalCgroup? Cgroup { get; set; }
+
     /// <summary>Why the last overlapping reload failed (stats), or null.</summary>
     public string? ReloadFailure { get; set; }
 

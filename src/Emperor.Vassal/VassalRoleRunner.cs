@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Emperor.Core.Cgroups;
 using Emperor.Core.Config;
 using Emperor.Core.VassalRole;
 using Emperor.Unix.Interop;
@@ -35,6 +36,13 @@ internal static class VassalRoleRunner
                     Console.Error.WriteLine($"emperor: vassal {name}: {e}");
                 }
 
+                return 1;
+            }
+
+            if (plan.EmperorCgroupOptions is [var (option, where), ..] && Environment.GetEnvironmentVariable(EmperorCgroupVariables.Limits) != EmperorCgroupVariables.FromFile)
+            {
+                // Never silent: the limit the file asks for is not on this vassal.
+                Console.Error.WriteLine($"emperor: vassal {name}: {where}emperor-cgroup-opt = {option.Key}={option.Value}: not applied: the Emperor writes it to the vassal's own cgroup only with --emperor-cgroup, and not for tyrant vassals");
                 return 1;
             }
 

@@ -13,6 +13,10 @@ namespace Emperor.Core.Abstractions;
 /// <param name="Sockets">Listening sockets the Emperor holds for this vassal (its vassal role uses them instead of binding).</param>
 /// <param name="OnDemand">The on-demand socket whose first connection started this vassal: fd 0 of a foreign (uWSGI)
 /// vassal, the first <c>LISTEN_FDS</c> socket of our vassal role.</param>
+/// <param name="CgroupProcs">The <c>cgroup.procs</c> files the child writes its pid to before anything else
+/// (<c>--emperor-cgroup</c>), or null.</param>
+/// <param name="BoundingCaps">The capabilities left in the child's bounding set (<c>--emperor-cap</c>, with CAP_SETPCAP), or null to
+/// leave it alone.</param>
 /// <param name="CaptureAs">The vassal name its stdout and stderr are captured under (docs/logs.md), or null to inherit the Emperor's.</param>
 internal sealed record LaunchRequest(
     string Executable,
@@ -24,4 +28,6 @@ internal sealed record LaunchRequest(
     byte[]? InlineConfig = null,
     IReadOnlyList<PassedSocket>? Sockets = null,
     PassedSocket? OnDemand = null,
-    string? CaptureAs = null);
+    string? CaptureAs = null,
+    IReadOnlyList<string>? CgroupProcs = null,
+    IReadOnlyList<int>? BoundingCaps = null);

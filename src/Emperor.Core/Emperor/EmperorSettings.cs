@@ -119,4 +119,13 @@ internal sealed record EmperorSettings
 
     /// <summary><c>--emperor-dashboard-auth FILE</c> (ours): basic-auth users of the dashboard.</summary>
     public string? DashboardAuthFile { get; init; }
+
+    /// <summary><c>--emperor-cgroup DIR</c> (ours): a cgroup of its own for every vassal, DIR/NAME (docs/jails.md).</summary>
+    public string? CgroupDirectory { get; init; }
+
+    /// <summary><c>--emperor-cgroup-opt KEY=VALUE</c> (ours): limits written to every vassal's cgroup, in order.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> CgroupOptions { get; init; } = [];
+
+    /// <summary><c>--emperor-cap LIST</c> (uWSGI's; also vassals-cap, vassal-cap): the vassals' bounding set, or null to leave it.</summary>
+    public IReadOnlyList<int>? VassalCaps { get; init; }
 }

@@ -25,6 +25,7 @@ internal static class EmperorSettingsReader
         var inheritBefore = new List<string>();
         var includeBefore = new List<string>();
         var set = new List<string>();
+        var cgroupOptions = new List<KeyValuePair<string, string>>();
 
         foreach (var (key, value) in options)
         {
@@ -82,6 +83,30 @@ internal static class EmperorSettingsReader
                 case "emperor-dashboard": s = s with { DashboardAddress = value.StartsWith(':') ? "127.0.0.1" + value : value }; break;
                 case "emperor-dashboard-auth": s = s with { DashboardAuthFile = value }; break;
                 case "emperor-log-dir": s = s with { LogDir = value }; break;
+                case "emperor-cgroup": s = s with { CgroupDirectory = value }; break;
+                case "emperor-cgroup-opt":
+                    if (Cgroups.CgroupOption.TryParse(value, out var option, out var bad))
+                    {
+                        cgroupOptions.Add(option);
+                    }
+                    else
+                    {
+                        errors.Add($"--emperor-cgroup-opt {value}: {bad}");
+                    }
+
+                    break;
+                case "emperor-cap" or "vassals-cap" or "vassal-cap":
+                    // As uWSGI's uwsgi_opt_set_emperor_cap: the last one names the whole set.
+                    if (VassalRole.CapabilityNames.TryParse(value, out var caps, out var unknown))
+                    {
+                        s = s with { VassalCaps = caps };
+                    }
+                    else
+                    {
+                        errors.Add($"--{key} {value}: unknown capability \"{unknown}\" (names as in capabilities(7) without cap_, e.g. net_bind_service, or numbers)");
+                    }
+
+                    break;
                 case "emperor-log-maxsize": s = s with { LogMaxSize = long.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture) }; break;
                 case "emperor-log-backups": s = s with { LogBackups = int.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture) }; break;
                 case "emperor-log-format": s = s with { LogFormat = value == "json" ? LogFormat.Json : LogFormat.Text }; break;
@@ -98,6 +123,7 @@ internal static class EmperorSettingsReader
             VassalsInheritBefore = inheritBefore,
             VassalsIncludeBefore = includeBefore,
             VassalSet = set,
+            CgroupOptions = cgroupOptions,
         }, errors);
     }
 

@@ -41,6 +41,7 @@ internal sealed class LaunchRequestBuilder(
             env,
             credentials.Uid,
             credentials.Gid,
-            entry.InlineConfig is null ? null : System.Text.Encoding.UTF8.GetBytes(entry.InlineConfig));
+            entry.InlineConfig is null ? null : System.Text.Encoding.UTF8.GetBytes(entry.InlineConfig),
+            BoundingCaps: settings.VassalCaps);
     }
 }

@@ -49,4 +49,25 @@ internal sealed record VassalStats
 
     /// <summary>The subscriptions the Emperor announces for this vassal to routers (empty when it announces none).</summary>
     [JsonPropertyName("subscriptions")] public IReadOnlyList<SubscriptionStats> Subscriptions { get; init; } = [];
+
+    /// <summary>The vassal's own cgroup (<c>--emperor-cgroup</c>), or null (then none of the cgroup keys is written).</summary>
+    [JsonPropertyName("cgroup")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Cgroup { get; init; }
+
+    /// <summary>Bytes its cgroup is charged now (v2 memory.current, v1 memory.usage_in_bytes).</summary>
+    [JsonPropertyName("memory_current")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? MemoryCurrent { get; init; }
+
+    /// <summary>The most bytes its cgroup was ever charged (v2 memory.peak, v1 memory.max_usage_in_bytes).</summary>
+    [JsonPropertyName("memory_peak")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? MemoryPeak { get; init; }
+
+    /// <summary>CPU time of every process its cgroup ever held, in microseconds.</summary>
+    [JsonPropertyName("cpu_usage_usec")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? CpuUsageUsec { get; init; }
+
+    /// <summary>Processes of the vassal the kernel's OOM killer killed (its cgroup's oom_kill count).</summary>
+    [JsonPropertyName("oom_kills")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? OomKills { get; init; }
+
+    /// <summary>Tasks in its cgroup now (pids.current).</summary>
+    [JsonPropertyName("pids_current")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? PidsCurrent { get; init; }
+
+    /// <summary>The cgroup to read the numbers above from, off the loop (not part of the document).</summary>
+    [JsonIgnore] public Cgroups.VassalCgroup? CgroupHandle { get; init; }
 }

@@ -74,4 +74,10 @@ internal sealed record VassalPlan
     /// exec'd the patch): ignored, each named once, in first-seen order, for the debug line.
     /// </summary>
     public IReadOnlyList<string> IgnoredOptions { get; init; } = [];
+
+    /// <summary>
+    /// <c>emperor-cgroup-opt = KEY=VALUE</c>: limits the Emperor writes to the vassal's own cgroup (<c>--emperor-cgroup</c>),
+    /// with where each was written. The vassal role only checks that the Emperor did.
+    /// </summary>
+    public IReadOnlyList<(KeyValuePair<string, string> Option, string Where)> EmperorCgroupOptions { get; init; } = [];
 }

@@ -28,6 +28,7 @@ internal static partial class VassalPlanner
         var addGids = new List<string>();
         var appServer = new List<string>();
         var ignored = new List<string>();
+        var emperorCgroup = new List<(KeyValuePair<string, string>, string)>();
         var jail = new JailDraft();
         var log = new LogDraft();
         for (var index = 0; index < options.Count; index++)
@@ -112,6 +113,17 @@ internal static partial class VassalPlanner
                 case "no-initgroups":
                     plan = plan with { InitGroups = !Bool(value) };
                     break;
+                case "emperor-cgroup-opt":
+                    if (Cgroups.CgroupOption.TryParse(value, out var cgroupOption, out var cgroupError))
+                    {
+                        emperorCgroup.Add((cgroupOption, VassalOptionRules.Where(where)));
+                    }
+                    else
+                    {
+                        errors.Add($"{VassalOptionRules.Where(where)}{key} = {value}: {cgroupError}");
+                    }
+
+                    break;
                 default:
                     if (PlanJail(key, value, where, jail, errors))
                     {
@@ -141,7 +153,7 @@ internal static partial class VassalPlanner
         }
 
         (var logTo, var logTo2) = log.Build();
-        plan = plan with { LogTo = logTo, LogTo2 = logTo2, Sockets = sockets, Env = env, Unenv = unenv, AddGids = addGids, AppServerOptions = appServer, IgnoredOptions = ignored, Jail = jail.Build() };
+        plan = plan with { LogTo = logTo, LogTo2 = logTo2, Sockets = sockets, Env = env, Unenv = unenv, AddGids = addGids, AppServerOptions = appServer, IgnoredOptions = ignored, EmperorCgroupOptions = emperorCgroup, Jail = jail.Build() };
         JailChecks(plan.Jail, errors);
         if (plan.PrivilegedPatch is null && plan.UnprivilegedPatch is null)
         {

@@ -12,10 +12,15 @@ internal sealed class EmperorMetrics : IDisposable
     public const string MeterName = "Emperor";
 
     private readonly Meter _meter = new(MeterName, VersionInfo.Version);
+    private readonly Core.Abstractions.IVassalCgroups? _cgroups;
     private volatile GaugeSnapshot _gauges = new([], 0, 0, 0, 0);
+    private volatile UsageReading? _usage;
 
-    public EmperorMetrics()
+    /// <param name="cgroups">With <c>--emperor-cgroup</c>: per-vassal memory, CPU, OOM kills and tasks, read from each
+    /// vassal's cgroup when a collector observes them (on its thread, never the loop's).</param>
+    public EmperorMetrics(Core.Abstractions.IVassalCgroups? cgroups = null)
     {
+        _cgroups = cgroups;
         Spawns = _meter.CreateCounter<long>("emperor.vassal.spawns", "{spawn}", "Vassal processes started");
         Deaths = _meter.CreateCounter<long>("emperor.vassal.deaths", "{death}", "Vassal processes that ended");
         Restarts = _meter.CreateCounter<long>("emperor.vassal.restarts", "{restart}", "Vassal processes started again after an earlier one");
@@ -26,6 +31,14 @@ internal sealed class EmperorMetrics : IDisposable
         _meter.CreateObservableGauge("emperor.throttle.level", () => _gauges.ThrottleMs / 1000.0, "s", "Spawn throttle level");
         _meter.CreateObservableGauge("emperor.throttle.queue", () => _gauges.Queued, "{spawn}", "Spawns waiting in the throttle queue");
         _meter.CreateObservableGauge("emperor.loop.lag", () => _gauges.LoopLagSeconds, "s", "Delay between posting a probe event and the loop handling it");
+        if (cgroups is not null)
+        {
+            _meter.CreateObservableGauge("emperor.vassal.memory.current", () => ObserveCgroups(u => u.MemoryCurrent), "By", "Memory charged to the vassal's cgroup now");
+            _meter.CreateObservableGauge("emperor.vassal.memory.peak", () => ObserveCgroups(u => u.MemoryPeak), "By", "Most memory ever charged to the vassal's cgroup");
+            _meter.CreateObservableGauge("emperor.vassal.cpu.usage", () => ObserveCgroups(u => u.CpuUsageUsec).Select(m => new Measurement<double>(m.Value / 1e6, m.Tags)), "s", "CPU time used by the processes of the vassal's cgroup");
+            _meter.CreateObservableGauge("emperor.vassal.oom_kills", () => ObserveCgroups(u => u.OomKills), "{kill}", "Processes of the vassal the OOM killer killed");
+            _meter.CreateObservableGauge("emperor.vassal.pids", () => ObserveCgroups(u => u.PidsCurrent), "{task}", "Tasks in the vassal's cgroup");
+        }
     }
 
     public Counter<long> Spawns { get; }
@@ -60,8 +73,43 @@ internal sealed class EmperorMetrics : IDisposable
         }
     }
 
+    /// <summary>One measurement per vassal cgroup that has the number; the usage is read once per collection.</summary>
+    private List<Measurement<long>> ObserveCgroups(Func<Core.Cgroups.CgroupUsage, long?> pick)
+    {
+        var result = new List<Measurement<long>>();
+        var snapshot = _gauges;
+        if (_cgroups is null)
+        {
+            return result;
+        }
+
+        // The gauges of one collection are observed one after the other: they share one reading.
+        var cache = _usage;
+        if (cache is null || !ReferenceEquals(cache.Snapshot, snapshot) || Environment.TickCount64 - cache.At > 250)
+        {
+            cache = new UsageReading(snapshot, Environment.TickCount64, snapshot.Cgroups.Select(c => (c.Vassal, _cgroups.Read(c))).ToList());
+            _usage = cache;
+        }
+
+        foreach (var (vassal, usage) in cache.Usage)
+        {
+            if (pick(usage) is { } value)
+            {
+                result.Add(new Measurement<long>(value, new KeyValuePair<string, object?>("vassal", vassal)));
+            }
+        }
+
+        return result;
+    }
+
     public void Dispose() => _meter.Dispose();
 
     /// <summary>Gauge values at one moment.</summary>
-    internal sealed record GaugeSnapshot(IReadOnlyList<KeyValuePair<string, long>> ByState, long Blacklist, long ThrottleMs, long Queued, double LoopLagSeconds);
+    internal sealed record GaugeSnapshot(IReadOnlyList<KeyValuePair<string, long>> ByState, long Blacklist, long ThrottleMs, long Queued, double LoopLagSeconds)
+    {
+        /// <summary>The vassals' cgroups (<c>--emperor-cgroup</c>).</summary>
+        public IReadOnlyList<Core.Cgroups.VassalCgroup> Cgroups { get; init; } = [];
+    }
+
+    private sealed record UsageReading(GaugeSnapshot Snapshot, long At, List<(string Vassal, Core.Cgroups.CgroupUsage Usage)> Usage);
 }

@@ -6,6 +6,9 @@ internal static partial class Sys
 {
     public const uint LINUX_CAPABILITY_VERSION_3 = 0x20080522;
     public const int PR_SET_KEEPCAPS = 8;
+    public const int PR_CAPBSET_READ = 23;
+    public const int PR_CAPBSET_DROP = 24;
+    public const int CAP_SETPCAP = 8;
     public const int PR_CAP_AMBIENT = 47;
     public const int PR_CAP_AMBIENT_RAISE = 2;
 

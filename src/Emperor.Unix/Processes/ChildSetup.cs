@@ -39,6 +39,14 @@ internal static class ChildSetup
             return 1; // the Emperor is already gone: so must we be
         }
 
+        // Into the vassal's own cgroup before anything else can fork (--emperor-cgroup), then the bounding set
+        // (--emperor-cap), both before the tyrant drop: both need root.
+        if ((JoinCgroups(spec) ?? DropBoundingSet(spec)) is { } refused)
+        {
+            Console.Error.WriteLine($"emperor: vassal {spec.VassalName}: {refused}");
+            return 1;
+        }
+
         // The spawner already gave us our own session and stdin (/dev/null, or the on-demand socket of a uWSGI
         // vassal); setsid() here only matters when something else started this set-up step.
         Sys.setsid();
@@ -106,6 +114,49 @@ internal static class ChildSetup
             // The originals (and anything else) must not reach the vassal binary.
             Sys.close_range((uint)(3 + moved.Count), uint.MaxValue, Sys.CLOSE_RANGE_CLOEXEC);
         }
+    }
+
+    private static string? JoinCgroups(ChildSetupSpec spec)
+    {
+        var pid = Sys.getpid().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var procs in spec.Cgroups)
+        {
+            if (Cgroups.CgroupFiles.Write(procs, pid) is { } failed)
+            {
+                return $"cannot join its cgroup: {failed}";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// uWSGI's <c>emperor-cap</c> (core/emperor.c, in the forked vassal): every capability not listed leaves the
+    /// bounding set, except CAP_SETPCAP, and keep-caps is set. Nothing the vassal or its children exec can gain a
+    /// dropped capability again, not even as root or through file capabilities.
+    /// </summary>
+    private static string? DropBoundingSet(ChildSetupSpec spec)
+    {
+        if (spec.BoundingCaps is not { } keep)
+        {
+            return null;
+        }
+
+        for (var cap = 0; cap < 64; cap++)
+        {
+            var has = Sys.prctl(Sys.PR_CAPBSET_READ, cap, 0, 0, 0);
+            if (has < 0)
+            {
+                break; // past the kernel's last capability
+            }
+
+            if (has == 1 && cap != Sys.CAP_SETPCAP && !keep.Contains(cap) && Sys.prctl(Sys.PR_CAPBSET_DROP, cap, 0, 0, 0) != 0)
+            {
+                return $"emperor-cap: cannot drop {Core.VassalRole.CapabilityNames.Name(cap)} from the bounding set: {Sys.strerror(Marshal.GetLastPInvokeError())}";
+            }
+        }
+
+        return Sys.prctl(Sys.PR_SET_KEEPCAPS, 1, 0, 0, 0) == 0 ? null : $"emperor-cap: prctl(PR_SET_KEEPCAPS): {Sys.strerror(Marshal.GetLastPInvokeError())}";
     }
 
     private static bool ArmParentDeath(ChildSetupSpec spec)

@@ -18,8 +18,15 @@ internal sealed record ChildSetupSpec(
     int? Gid,
     IReadOnlyList<uint> Groups)
 {
+    /// <summary><c>cgroup.procs</c> files to join first thing (<c>--emperor-cgroup</c>).</summary>
+    public IReadOnlyList<string> Cgroups { get; init; } = [];
+
+    /// <summary>Capabilities to keep in the bounding set (<c>--emperor-cap</c>), or null to leave it alone.</summary>
+    public IReadOnlyList<int>? BoundingCaps { get; init; }
+
     public const string VariableName = "EMPEROR_CHILD_SETUP";
     private const char Separator = '\u001f';
+    private const char ListSeparator = '\u001e';
 
     public string Encode()
     {
@@ -45,6 +52,16 @@ internal sealed record ChildSetupSpec(
         }
 
         Add("groups", string.Join(',', Groups));
+        if (Cgroups.Count > 0)
+        {
+            Add("cgroups", string.Join(ListSeparator, Cgroups));
+        }
+
+        if (BoundingCaps is not null)
+        {
+            Add("bset", string.Join(',', BoundingCaps));
+        }
+
         return sb.ToString();
     }
 
@@ -83,6 +100,10 @@ internal sealed record ChildSetupSpec(
             List<int>(map, "keep"),
             Int(map, "uid"),
             Int(map, "gid"),
-            List<uint>(map, "groups"));
+            List<uint>(map, "groups"))
+        {
+            Cgroups = map.TryGetValue("cgroups", out var cg) && cg.Length > 0 ? cg.Split(ListSeparator) : [],
+            BoundingCaps = map.ContainsKey("bset") ? List<int>(map, "bset") : null,
+        };
     }
 }

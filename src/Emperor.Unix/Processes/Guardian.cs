@@ -14,7 +14,9 @@ namespace Emperor.Unix.Processes;
 /// </summary>
 /// <remarks>
 /// Implementation notes. The Emperor side never blocks its event loop on the pipe: lines are queued and
-/// written by one background thread. Lines: <c>+PGID</c>, <c>-PGID</c>, <c>bye</c>.
+/// written by one background thread. Lines: <c>+PGID</c>, <c>-PGID</c>, <c>=DIR</c> (a vassal's cgroup, with
+/// <c>--emperor-cgroup</c>: at EOF its <c>cgroup.kill</c> is written, or without one every pid in its
+/// <c>cgroup.procs</c> is SIGKILLed, so a daemon that left its vassal's group dies with the Emperor too), <c>bye</c>.
 /// </remarks>
 internal sealed class Guardian : IDisposable
 {
@@ -25,20 +27,29 @@ internal sealed class Guardian : IDisposable
     private const string Script = """
         trap '' INT TERM HUP QUIT
         groups=' '
+        cgroups=''
         while IFS= read -r line; do
           case "$line" in
             bye) exit 0 ;;
             +*) groups="$groups${line#+} " ;;
             -*) g="${line#-}"
                 case "$groups" in *" $g "*) groups="${groups%% $g *} ${groups#* $g }" ;; esac ;;
+            =*) cgroups="$cgroups${line#=}
+        " ;;
           esac
         done
         for g in $groups; do kill -9 "-$g" 2>/dev/null; done
+        printf '%s' "$cgroups" | while IFS= read -r d; do
+          if [ -e "$d/cgroup.kill" ]; then echo 1 2>/dev/null > "$d/cgroup.kill"
+          elif [ -e "$d/cgroup.procs" ]; then for p in $(cat "$d/cgroup.procs"); do kill -9 "$p" 2>/dev/null; done
+          fi
+        done
         exit 0
         """;
 
     private readonly Process? _process;
     private readonly BlockingCollection<string> _lines = new(new ConcurrentQueue<string>());
+    private readonly ConcurrentDictionary<string, byte> _cgroups = new(StringComparer.Ordinal);
     private readonly Thread? _writer;
 
     private Guardian(Process? process)
@@ -73,6 +84,15 @@ internal sealed class Guardian : IDisposable
     public void Track(int pgid) => _lines.TryAdd("+" + pgid.ToString(CultureInfo.InvariantCulture));
 
     public void Untrack(int pgid) => _lines.TryAdd("-" + pgid.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>A vassal's cgroup directory, killed too if the Emperor dies (told once per directory).</summary>
+    public void TrackCgroup(string directory)
+    {
+        if (!directory.Contains('\n', StringComparison.Ordinal) && _cgroups.TryAdd(directory, 0))
+        {
+            _lines.TryAdd("=" + directory);
+        }
+    }
 
     private void Write()
     {

@@ -73,7 +73,11 @@ internal sealed class VassalLauncher(string selfExecutable, Reaper reaper, Guard
                 [.. keep],
                 request.Uid,
                 request.Gid,
-                request.Uid is { } uid ? Accounts.Accounts.TyrantGroups((uint)uid, (uint)(request.Gid ?? 0)) : []);
+                request.Uid is { } uid ? Accounts.Accounts.TyrantGroups((uint)uid, (uint)(request.Gid ?? 0)) : [])
+            {
+                Cgroups = request.CgroupProcs ?? [],
+                BoundingCaps = request.BoundingCaps,
+            };
             env.Add(new(ChildSetupSpec.VariableName, spec.Encode()));
 
             // argv[0] of the set-up step is ours; the set-up puts the vassal's argv[0] back before it execs.
@@ -98,6 +102,11 @@ internal sealed class VassalLauncher(string selfExecutable, Reaper reaper, Guard
             pipes?.Attach(pid);
             reaper.Watch(pid, new SafeFd(pidfd), onExit);
             guardian?.Track(pid); // the child leads its own group (POSIX_SPAWN_SETSID): pgid == pid
+            if (request.CgroupProcs is [var procs, ..])
+            {
+                guardian?.TrackCgroup(Path.GetDirectoryName(procs)!); // the v2 one where there is one
+            }
+
             var link = new SocketLink(parentEnd.Release());
             SocketLink? configLink = null;
             if (configParent is not null)

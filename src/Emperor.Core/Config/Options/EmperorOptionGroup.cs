@@ -7,6 +7,9 @@ internal enum EmperorOptionGroup
     Lifecycle,
     Judgement,
     Tyrant,
+
+    /// <summary>What the Emperor sets up around every vassal: cgroups and the capability bounding set.</summary>
+    Jails,
     StatsControl,
     Logs,
     Sockets,

@@ -822,6 +822,8 @@ emperor-log-backups r--
 emperor-log-format r--
 emperor-dashboard r--
 emperor-dashboard-auth r--
+emperor-cgroup r--
+emperor-cgroup-opt r--
 """;
 
     private static readonly Lazy<(FrozenDictionary<string, UwsgiOptionInfo> ByName, FrozenDictionary<char, UwsgiOptionInfo> ByShort, string[] Names)> s_table = new(Build);
