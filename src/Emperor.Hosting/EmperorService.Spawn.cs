@@ -152,6 +152,11 @@ internal sealed partial class EmperorService
         }
 
         SetSubscriptions(record, options, plan.Sockets, record.OnDemandAddress);
+        if (options.Any(o => Core.Subscriptions.VassalSubscriptions.IsSubscriptionOption(o.Key)))
+        {
+            request = request with { Environment = [.. request.Environment, new(Core.Subscriptions.VassalSubscriptions.Variable, Core.Subscriptions.VassalSubscriptions.Taken)] };
+        }
+
         var socketOptions = new SocketOptions(plan.ListenBacklog, plan.ChmodSocket, plan.ChownSocket);
         if (!_held.TryPrepare(record.Name, plan.Sockets, socketOptions, out var passed, out var bindError, out var failed))
         {

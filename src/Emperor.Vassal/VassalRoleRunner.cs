@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Emperor.Core.Cgroups;
 using Emperor.Core.Config;
+using Emperor.Core.Subscriptions;
 using Emperor.Core.VassalRole;
 using Emperor.Unix.Interop;
 using Emperor.Unix.Processes;
@@ -44,6 +45,19 @@ internal static class VassalRoleRunner
                 // Never silent: the limit the file asks for is not on this vassal.
                 Console.Error.WriteLine($"emperor: vassal {name}: {where}emperor-cgroup-opt = {option.Key}={option.Value}: not applied: the Emperor writes it to the vassal's own cgroup only with --emperor-cgroup, and not for tyrant vassals");
                 return 1;
+            }
+
+            if (Environment.GetEnvironmentVariable(VassalSubscriptions.Variable) != VassalSubscriptions.Taken)
+            {
+                // Never silent: the app runs, but no router hears of it.
+                for (var i = 0; i < loaded.Options.Count; i++)
+                {
+                    if (VassalSubscriptions.IsSubscriptionOption(loaded.Options[i].Key))
+                    {
+                        var at = i < loaded.Locations.Count ? VassalOptionRules.Where(loaded.Locations[i]) : string.Empty;
+                        Console.Error.WriteLine($"emperor: vassal {name}: {at}{loaded.Options[i].Key} = {loaded.Options[i].Value}: not announced: the Emperor announces the vassals whose file it reads (not tyrant-mode ones); a real uwsgi vassal (--binary-path) announces itself");
+                    }
+                }
             }
 
             DebugLog.Ignored(name, plan.IgnoredOptions);
@@ -191,7 +205,7 @@ internal static class VassalRoleRunner
 
         var env = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
             .Select(e => new KeyValuePair<string, string>((string)e.Key, (string?)e.Value ?? string.Empty))
-            .Where(kv => kv.Key is not ("LISTEN_FDS" or "LISTEN_PID" or "LISTEN_FDNAMES" or HeldSocketVariables.Held or HeldSocketVariables.OnDemand))
+            .Where(kv => kv.Key is not ("LISTEN_FDS" or "LISTEN_PID" or "LISTEN_FDNAMES" or HeldSocketVariables.Held or HeldSocketVariables.OnDemand or VassalSubscriptions.Variable))
             .ToList();
         FdLayout.Arrange(sockets.Select(s => s.Fd).ToList(), env);
         if (sockets.Count > 0)

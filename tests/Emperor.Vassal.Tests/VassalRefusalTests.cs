@@ -48,6 +48,30 @@ public sealed class VassalRefusalTests
             run.StandardErrorLines);
     }
 
+    /// <summary>
+    /// A subscription the Emperor did not take (tyrant mode, or no Emperor): the app runs, and one line per
+    /// subscription says no router hears of it.
+    /// </summary>
+    [Fact(Timeout = Deadlines.Test)]
+    public async Task SubscriptionNobodyAnnounces_IsOneLineEach_AndTheProgramRuns()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        using var box = new Sandbox("refuse-subscription");
+        await using var guard = new LeakGuard();
+        var ini = box.Ini(["subscribe-to = 127.0.0.1:7000:a.example", "subscribe2 = server=127.0.0.1:7000,key=b.example", .. VassalRun.ReportingApp(box.Report)]);
+        await using var run = VassalRun.Start(guard, ini);
+
+        await run.WaitForExitAndOutputAsync(Deadlines.Child, cancel);
+
+        Assert.True(File.Exists(box.Report), "the program did not run: " + run.Output);
+        Assert.Equal(
+            [
+                $"{Prefix}{ini}:2: subscribe-to = 127.0.0.1:7000:a.example: not announced: the Emperor announces the vassals whose file it reads (not tyrant-mode ones); a real uwsgi vassal (--binary-path) announces itself",
+                $"{Prefix}{ini}:3: subscribe2 = server=127.0.0.1:7000,key=b.example: not announced: the Emperor announces the vassals whose file it reads (not tyrant-mode ones); a real uwsgi vassal (--binary-path) announces itself",
+            ],
+            run.StandardErrorLines.Where(l => l.Contains("not announced", StringComparison.Ordinal)));
+    }
+
     /// <summary>The seed example with a typo: uWSGI would refuse "unshar" as unrecognised; ignoring it would run the program unjailed.</summary>
     [Fact(Timeout = Deadlines.Test)]
     public async Task MistypedJailOption_IsRefusedWithTheSuggestion()

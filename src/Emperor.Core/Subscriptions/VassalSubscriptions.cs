@@ -38,6 +38,17 @@ internal sealed record VassalSubscriptions(IReadOnlyList<AnnouncedSubscription> 
 {
     public static readonly TimeSpan DefaultFrequency = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Set (to <see cref="Taken"/>) in a vassal's environment when the Emperor read its subscriptions and announces
+    /// them (or said why not); without it the vassal role says in one line that they are not announced.
+    /// </summary>
+    public const string Variable = "EMPEROR_SUBSCRIPTIONS";
+
+    public const string Taken = "announced by the Emperor";
+
+    /// <summary>The options that ask for a subscription.</summary>
+    public static bool IsSubscriptionOption(string key) => key is "subscribe-to" or "st" or "subscribe" or "subscribe2";
+
     public static readonly VassalSubscriptions None = new([], DefaultFrequency);
 
     public static (VassalSubscriptions Value, List<string> Errors) Read(IReadOnlyList<ConfigOption> options, Func<string, bool> fileExists)

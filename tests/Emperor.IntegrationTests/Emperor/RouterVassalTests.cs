@@ -69,6 +69,8 @@ public sealed class RouterVassalTests
             Assert.Equal(0, nodeA.GetProperty("failures").GetInt64());
         }
 
+        Assert.Empty(emperor.LinesContaining("not announced")); // the Emperor took them: its vassal role says nothing
+
         // emperor ls names each vassal's keys.
         var ls = await Control.CliRun.RunAsync(s.Guard, ["ls", "--stats", $"127.0.0.1:{emperor.StatsPort}"], s.Cancel);
         Assert.True(ls.ExitCode == 0, ls.Stderr);
