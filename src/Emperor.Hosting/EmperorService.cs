@@ -113,10 +113,10 @@ internal sealed partial class EmperorService : IAsyncDisposable
         _onDemandBinder = host.SocketBinder;
         _readFirstLine = host.ReadFirstLine;
         _runOnDemandExec = host.RunOnDemandExec;
+        _configReader = host.ConfigReader;
         if (host.SocketBinder is not null && host.ConfigReader is not null)
         {
             _held = new HeldSockets(host.SocketBinder);
-            _configReader = host.ConfigReader;
         }
 
         _startedAt = _time.GetTimestamp();

@@ -45,7 +45,12 @@ internal sealed class LoopHarness : IAsyncDisposable
         StartAsync(before, null, options);
 
     /// <summary>As above, with a vassal-file preflight (path → why not, or null).</summary>
-    public static async Task<LoopHarness> StartAsync(Action<FakeMonitor>? before, Func<string, string?>? preflight, params (string Key, string Value)[] options)
+    public static Task<LoopHarness> StartAsync(Action<FakeMonitor>? before, Func<string, string?>? preflight, params (string Key, string Value)[] options) =>
+        StartAsync(before, preflight, null, options);
+
+    /// <summary>As above, with the Emperor's reading of vassal configs (the real reader over files in memory).</summary>
+    public static async Task<LoopHarness> StartAsync(
+        Action<FakeMonitor>? before, Func<string, string?>? preflight, Core.Abstractions.IVassalConfigReader? configReader, params (string Key, string Value)[] options)
     {
         var monitor = new FakeMonitor();
         before?.Invoke(monitor);
@@ -65,6 +70,7 @@ internal sealed class LoopHarness : IAsyncDisposable
             SelfExecutable = "/usr/bin/emperor",
             Identity = (0, 0),
             Preflight = preflight,
+            ConfigReader = configReader,
         };
         var service = new EmperorService(host, settings, [monitor]);
         var exit = service.RunAsync(handleSignals: false);

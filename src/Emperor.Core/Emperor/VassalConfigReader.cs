@@ -7,7 +7,9 @@ namespace Emperor.Core.Emperor;
 /// The Emperor's reading of a vassal config, before the spawn: the same arguments, working directory, environment
 /// and pushed config the vassal role will see (<see cref="LaunchConfigHost"/>), through the machine's config host.
 /// A config whose reading would run a command (<c>exec://</c>) is not read: the Emperor may be root and the vassal
-/// not, and nothing the Emperor does on its behalf may run its commands. Pure given the host.
+/// not, and nothing the Emperor does on its behalf may run its commands. A reading with errors is returned as it is:
+/// the vassal role would refuse the same config, so the Emperor refuses it before spending a process on it
+/// (<see cref="ConfigRefusal"/>). Pure given the host.
 /// </summary>
 internal sealed class VassalConfigReader(IConfigHost machine) : IVassalConfigReader
 {
@@ -18,12 +20,6 @@ internal sealed class VassalConfigReader(IConfigHost machine) : IVassalConfigRea
         if (host.CommandRefused)
         {
             why = "its config runs a command (exec://) while it is read";
-            return null;
-        }
-
-        if (result.HasErrors)
-        {
-            why = result.Diagnostics.First(d => d.Severity == ConfigSeverity.Error).Message;
             return null;
         }
 
