@@ -110,5 +110,6 @@ internal sealed partial class EmperorService
         _sources.Forget(record.Name);
         _blacklist.Drop(record.Name);
         _logs?.Forget(record.Name);
+        ForgetLogBudget(record.Name);
     }
 }
