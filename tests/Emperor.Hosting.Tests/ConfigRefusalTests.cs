@@ -132,4 +132,17 @@ public sealed class ConfigRefusalTests
         Assert.Single(h.Launcher.Launches);
         Assert.Equal(0, h.Log.Count("not started"));
     }
+
+    [Fact]
+    public async Task A_config_larger_than_the_Emperor_reads_before_a_spawn_is_left_to_its_vassal()
+    {
+        var files = new MemoryConfigHost();
+        files.Write("/tmp/huge.ini", "[uwsgi]\n" + string.Concat(Enumerable.Repeat("x = %é\n", (VassalConfigReader.MaxFileBytes / 8) + 1)));
+        await using var h = await LoopHarness.StartAsync(m => m.Write("huge.ini", notify: false), null, new VassalConfigReader(files));
+
+        // Reading it on the loop thread could take seconds: the Emperor does not judge it; the vassal does.
+        Assert.Single(h.Launcher.Launches);
+        Assert.Equal(0, h.Log.Count("not started"));
+        Assert.Equal(1, h.Log.Count($"its config is larger than the {VassalConfigReader.MaxFileBytes} bytes the Emperor reads before a spawn"));
+    }
 }

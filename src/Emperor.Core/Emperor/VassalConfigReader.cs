@@ -13,13 +13,28 @@ namespace Emperor.Core.Emperor;
 /// </summary>
 internal sealed class VassalConfigReader(IConfigHost machine) : IVassalConfigReader
 {
+    /// <summary>
+    /// The largest file the Emperor reads before a spawn. It reads on its loop thread, and a 5 MB file of warnings
+    /// takes seconds to read (the stats socket went unanswered meanwhile in the soak); a real config is a few kB. A
+    /// larger one is not judged here: its vassal reads it (and the crash-loop floor bounds a bad one).
+    /// </summary>
+    public const int MaxFileBytes = 256 * 1024;
+
+    private static readonly ConfigLimits s_limits = ConfigLimits.Default with { MaxFileBytes = MaxFileBytes };
+
     public ConfigLoadResult? Read(LaunchRequest request, out string? why)
     {
         var host = new LaunchConfigHost(machine, request);
-        var result = ConfigLoader.Load(request.Arguments.Skip(1).ToList(), host);
+        var result = ConfigLoader.Load(request.Arguments.Skip(1).ToList(), host, s_limits);
         if (host.CommandRefused)
         {
             why = "its config runs a command (exec://) while it is read";
+            return null;
+        }
+
+        if (result.Diagnostics.Any(d => d.Code == ConfigDiagnosticCode.FileTooLarge))
+        {
+            why = $"its config is larger than the {MaxFileBytes} bytes the Emperor reads before a spawn";
             return null;
         }
 
