@@ -36,6 +36,14 @@ internal sealed record AmqpMessage(AmqpMessageKind Kind, string Name, string? Co
 
     public static AmqpMessage? Parse(string? routingKey, ReadOnlySpan<byte> body, IReadOnlyList<string> extraExtensions, int maxConfigBytes, out string? error)
     {
+        // The reason quotes what the publisher sent: one line, whatever it holds (found by fuzzing, issue #17).
+        var message = ParseQuoting(routingKey, body, extraExtensions, maxConfigBytes, out error);
+        error = error is null ? null : Core.Config.OneLineText.Escape(error);
+        return message;
+    }
+
+    private static AmqpMessage? ParseQuoting(string? routingKey, ReadOnlySpan<byte> body, IReadOnlyList<string> extraExtensions, int maxConfigBytes, out string? error)
+    {
         error = null;
         if (!string.IsNullOrEmpty(routingKey))
         {

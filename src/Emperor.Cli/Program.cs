@@ -14,6 +14,9 @@ namespace Emperor.Cli;
 /// </summary>
 internal static class Program
 {
+    /// <summary>How many config diagnostics a vassal prints per start before "… and N more".</summary>
+    private const int MaxVassalDiagnostics = 5;
+
     private static int Main(string[] args)
     {
         // First: a vassal child finishes its set-up (PDEATHSIG, session, fds, privileges) and execs.
@@ -97,9 +100,19 @@ internal static class Program
         }
 
         var isEmperor = loaded.Options.Any(o => o.Key == "emperor");
+        // A vassal prints a few diagnostics, not thousands per start (a 5 MB garbage file once logged thousands of
+        // warnings per spawn, issue #17); --show-config lists them all.
+        var shown = 0;
         foreach (var d in loaded.Diagnostics)
         {
+            if (!isEmperor && shown == MaxVassalDiagnostics && loaded.Diagnostics.Count > MaxVassalDiagnostics + 1)
+            {
+                Console.Error.WriteLine($"emperor: vassal {VassalRoleRunner.VassalName(args)}: … and {loaded.Diagnostics.Count - shown} more diagnostics (--show-config with the same arguments lists them all)");
+                break;
+            }
+
             Console.Error.WriteLine(isEmperor ? $"emperor: {d}" : $"emperor: vassal {VassalRoleRunner.VassalName(args)}: {d}");
+            shown++;
         }
 
         if (loaded.HasErrors)

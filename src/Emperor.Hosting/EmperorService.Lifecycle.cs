@@ -117,5 +117,6 @@ internal sealed partial class EmperorService
         _sources.Forget(record.Name);
         _blacklist.Drop(record.Name);
         _logs?.Forget(record.Name);
+        ForgetLogBudget(record.Name);
     }
 }

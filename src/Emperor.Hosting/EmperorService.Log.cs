@@ -17,8 +17,23 @@ internal sealed partial class EmperorService
         .Select(k => new EventId(DecisionEventBase + (int)k, "Vassal" + k))
         .ToArray();
 
+    /// <summary>The per-vassal budget of decision lines (created on first use, on the loop thread).</summary>
+    private Core.Logs.LogRateLimiter? _logBudget;
+
     private void LogDecision(VassalRecord record, int pid, VassalEffect.Log log)
     {
+        // However fast one vassal churns, what the Emperor says about it is bounded (issue #17: 235,000 lines in 30 s).
+        _logBudget ??= Core.Logs.LogRateLimiter.ForVassals(_time);
+        if (!_logBudget.TryTake(record.Name, out var suppressed))
+        {
+            return;
+        }
+
+        if (suppressed > 0)
+        {
+            LogSuppressed(_logger, record.Name, suppressed, _logBudget.Burst);
+        }
+
         var level = log.Kind switch
         {
             VassalLogKind.Died or VassalLogKind.Blacklisted or VassalLogKind.Curse or VassalLogKind.Kill or VassalLogKind.SpawnFailed or VassalLogKind.Exiled => LogLevel.Warning,
@@ -30,6 +45,18 @@ internal sealed partial class EmperorService
             _logger.Log(level, s_decisionIds[(int)log.Kind], state, null, static (s, _) => s.Text);
         }
     }
+
+    /// <summary>Reports what the budget left out when a vassal is gone.</summary>
+    private void ForgetLogBudget(string vassal)
+    {
+        if (_logBudget?.Forget(vassal) is > 0 and var suppressed)
+        {
+            LogSuppressed(_logger, vassal, suppressed, _logBudget.Burst);
+        }
+    }
+
+    [LoggerMessage(EventId = 90, Level = LogLevel.Warning, Message = "[emperor] vassal {Vassal}: suppressed {Count} lines (more than {Burst} at once, then one a second)")]
+    private static partial void LogSuppressed(ILogger logger, string vassal, long count, int burst);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "*** starting Emperor ***")]
     private static partial void LogStarting(ILogger logger);

@@ -16,7 +16,7 @@ internal sealed partial class EmperorService
     /// Called in <see cref="Spawn"/>: true to launch now (not on demand, or woken; then <paramref name="socket"/> is
     /// the socket to pass), false when the record sleeps, waits for its socket name, or could not bind it.
     /// </summary>
-    private bool PrepareOnDemand(VassalRecord record, LaunchRequest request, out PassedSocket? socket)
+    private bool PrepareOnDemand(VassalRecord record, Core.Config.ConfigLoadResult? loaded, out PassedSocket? socket)
     {
         socket = null;
         if (!record.OnDemandLookedUp)
@@ -64,7 +64,7 @@ internal sealed partial class EmperorService
         }
 
         // Announced while it sleeps: the router's first request is the connection that wakes it.
-        if (ReadOwnConfig(request, out _) is { } loaded)
+        if (loaded is not null)
         {
             var (plan, errors) = VassalPlanner.Plan(loaded.Options);
             SetSubscriptions(record, loaded.Options, errors.Count == 0 ? plan.Sockets : [], address);

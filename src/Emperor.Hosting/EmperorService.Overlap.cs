@@ -39,19 +39,21 @@ internal sealed partial class EmperorService
         }
 
         if (record.State.Phase != VassalPhase.Running || record.Process is null || !TryRequest(record, out var request, out _)
-            || ReadOwnConfig(request, out _) is not { Options: var options }
-            || Supervision.Read(options, _settings.ReloadMode) is not ({ Mode: ReloadMode.Overlap } supervision, { Count: 0 }))
+            || ReadOwnConfig(request) is not { HasErrors: false } loaded
+            || Supervision.Read(loaded.Options, _settings.ReloadMode) is not ({ Mode: ReloadMode.Overlap } supervision, { Count: 0 }))
         {
+            // A config with errors takes the ordinary path too: its respawn is refused with one line.
             Apply(record, new VassalEvent.ConfigChanged(why));
             return;
         }
 
-        StartOverlap(record, request, supervision, options, why);
+        StartOverlap(record, request, supervision, loaded, why);
     }
 
-    private void StartOverlap(VassalRecord record, Core.Abstractions.LaunchRequest request, Supervision supervision, IReadOnlyList<Core.Config.ConfigOption> options, string why)
+    private void StartOverlap(VassalRecord record, Core.Abstractions.LaunchRequest request, Supervision supervision, Core.Config.ConfigLoadResult loaded, string why)
     {
-        if (!TryHoldSockets(record, ref request, out var error))
+        var options = loaded.Options;
+        if (!TryHoldSockets(record, ref request, loaded, null, out var error))
         {
             ReloadFailed(record, error);
             return;

@@ -24,8 +24,16 @@ internal sealed partial class EmperorService
             return;
         }
 
+        var loaded = ReadConfig(request, out var notRead);
+        var own = request.Executable == _self;
+        if (loaded is not null && Refusal(loaded, request, own) is { } bad)
+        {
+            Apply(record, new VassalEvent.ConfigRefused(RefusedName(record), bad));
+            return;
+        }
+
         PassedSocket? onDemand = null;
-        if (_settings.OnDemand && !PrepareOnDemand(record, request, out onDemand))
+        if (_settings.OnDemand && !PrepareOnDemand(record, own ? loaded : null, out onDemand))
         {
             return;
         }
@@ -35,9 +43,9 @@ internal sealed partial class EmperorService
             request = request with { OnDemand = onDemand };
         }
 
-        if (!TryHoldSockets(record, ref request, out var bindError))
+        if (!TryHoldSockets(record, ref request, own ? loaded : null, own ? notRead : null, out var bindError))
         {
-            Apply(record, new VassalEvent.ConfigRefused(record.Entry.Path ?? record.Name, bindError));
+            Apply(record, new VassalEvent.ConfigRefused(RefusedName(record), bindError));
             return;
         }
 
@@ -90,18 +98,64 @@ internal sealed partial class EmperorService
     }
 
     /// <summary>
-    /// The options of a vassal our own vassal role runs with the Emperor's privileges, read as the vassal role will
-    /// read them; null for tyrant vassals, foreign binaries and configs the Emperor cannot read safely (with why).
+    /// The options of a vassal that runs with the Emperor's privileges (our own vassal role or a foreign binary), read
+    /// as its vassal will read them; null for tyrant vassals (the Emperor, root, must not read files on a user's behalf
+    /// and quote them in its log) and for configs the Emperor cannot read safely (with why).
     /// </summary>
-    private Core.Config.ConfigLoadResult? ReadOwnConfig(LaunchRequest request, out string? why)
+    private Core.Config.ConfigLoadResult? ReadConfig(LaunchRequest request, out string? why)
     {
         why = null;
-        if (_configReader is null || request.Executable != _self || request.Uid is not null)
+        if (_configReader is null || request.Uid is not null)
         {
             return null;
         }
 
         return _configReader.Read(request, out why);
+    }
+
+    /// <summary>The reading of a vassal our own vassal role runs with the Emperor's privileges, or null.</summary>
+    private Core.Config.ConfigLoadResult? ReadOwnConfig(LaunchRequest request) =>
+        request.Executable == _self ? ReadConfig(request, out _) : null;
+
+    /// <summary>
+    /// Why a config its vassal would refuse is not started (<see cref="Core.Emperor.ConfigRefusal"/>), or null: the
+    /// reading's errors, and for our own vassal role also what its plan of the options refuses.
+    /// </summary>
+    private static string? Refusal(Core.Config.ConfigLoadResult loaded, LaunchRequest request, bool own)
+    {
+        if (Core.Emperor.ConfigRefusal.Of(loaded, request.Arguments, own) is { } why)
+        {
+            return why;
+        }
+
+        if (!own || !RunsVassalRole(loaded))
+        {
+            return null;
+        }
+
+        var (_, errors) = Core.VassalRole.VassalPlanner.Plan(loaded.Options, loaded.Locations);
+        return Core.Emperor.ConfigRefusal.Of(errors);
+    }
+
+    /// <summary>
+    /// Whether our executable runs this config as a vassal (not as a nested Emperor or a router, which read their
+    /// options otherwise); when unsure, false: a config is only refused for what its role would refuse.
+    /// </summary>
+    private static bool RunsVassalRole(Core.Config.ConfigLoadResult loaded) =>
+        !loaded.Options.Any(o => o.Key is "emperor" or "fastrouter" or "http");
+
+    /// <summary>How a refusal names the vassal: its file, and the section of a vassal of a multi-vassal file.</summary>
+    private static string RefusedName(VassalRecord record)
+    {
+        if (record.Entry.Path is not { } path)
+        {
+            return record.Name;
+        }
+
+        var file = Path.GetFileName(path);
+        return record.Name.Length > file.Length + 1 && record.Name.StartsWith(file, StringComparison.Ordinal) && record.Name[file.Length] == ':'
+            ? path + record.Name[file.Length..]
+            : path;
     }
 
     /// <summary>
@@ -111,11 +165,10 @@ internal sealed partial class EmperorService
     /// have), as do foreign binaries and configs the Emperor cannot read safely. False when a declared socket cannot be
     /// bound or a supervision option is bad.
     /// </summary>
-    private bool TryHoldSockets(VassalRecord record, ref LaunchRequest request, out string error)
+    private bool TryHoldSockets(VassalRecord record, ref LaunchRequest request, Core.Config.ConfigLoadResult? loaded, string? why, out string error)
     {
         error = string.Empty;
-        var loaded = ReadOwnConfig(request, out var why);
-        if (loaded is null)
+        if (loaded is null || request.Executable != _self)
         {
             record.Supervision = Core.VassalRole.Supervision.Default;
             if (why is not null)
@@ -137,10 +190,17 @@ internal sealed partial class EmperorService
         }
 
         record.Supervision = supervision;
-        var (plan, errors) = Core.VassalRole.VassalPlanner.Plan(options);
+        var (plan, errors) = Core.VassalRole.VassalPlanner.Plan(options, loaded.Locations);
+        if (errors.Count > 0 && RunsVassalRole(loaded))
+        {
+            error = Core.Emperor.ConfigRefusal.Of(errors)!; // refused before a spawn; here for an overlap reload
+            return false;
+        }
+
         if (errors.Count > 0 || _held is null)
         {
-            // The vassal role reports its own error; we hold nothing we cannot account for.
+            // A nested Emperor or a router plans otherwise (a vassal role's errors were refused before): we hold
+            // nothing we cannot account for.
             if (errors.Count > 0)
             {
                 LogSocketsNotHeld(_logger, record.Name, errors[0]);

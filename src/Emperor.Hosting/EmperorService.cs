@@ -118,10 +118,10 @@ internal sealed partial class EmperorService : IAsyncDisposable
         _announcer = host.Announcer;
         _readFirstLine = host.ReadFirstLine;
         _runOnDemandExec = host.RunOnDemandExec;
+        _configReader = host.ConfigReader;
         if (host.SocketBinder is not null && host.ConfigReader is not null)
         {
             _held = new HeldSockets(host.SocketBinder);
-            _configReader = host.ConfigReader;
         }
 
         _startedAt = _time.GetTimestamp();

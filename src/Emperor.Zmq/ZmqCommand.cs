@@ -36,6 +36,14 @@ internal sealed record ZmqCommand(ZmqCommandKind Kind, string Name, string? Conf
     /// <summary>Reads a message; null and the reason when it is not a command this monitor can carry out.</summary>
     public static ZmqCommand? Parse(IReadOnlyList<byte[]> parts, IReadOnlyList<string> extraExtensions, out string? error)
     {
+        // The reason quotes what the peer sent: one line, whatever it holds (found by fuzzing, issue #17).
+        var command = ParseQuoting(parts, extraExtensions, out error);
+        error = error is null ? null : Core.Config.OneLineText.Escape(error);
+        return command;
+    }
+
+    private static ZmqCommand? ParseQuoting(IReadOnlyList<byte[]> parts, IReadOnlyList<string> extraExtensions, out string? error)
+    {
         error = null;
         if (parts.Count < 2)
         {

@@ -3,8 +3,9 @@ using System.Text;
 
 namespace Emperor.Zmq;
 
-/// <summary>A peer broke ZMTP; the connection is closed.</summary>
-internal sealed class ZmtpException(string message) : Exception(message);
+/// <summary>A peer broke ZMTP; the connection is closed. The message quotes the peer's bytes, so it is made one line
+/// (a peer could otherwise write lines of its choosing into the Emperor's log; found by fuzzing, issue #17).</summary>
+internal sealed class ZmtpException(string message) : Exception(Core.Config.OneLineText.Escape(message));
 
 /// <summary>
 /// The receiving side of one ZMTP 3 connection (RFC 23/ZMTP, the wire protocol of libzmq 4 and NetMQ 4) as a PULL

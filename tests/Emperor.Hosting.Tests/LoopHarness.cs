@@ -46,11 +46,16 @@ internal sealed class LoopHarness : IAsyncDisposable
 
     /// <summary>As above, with a vassal-file preflight (path → why not, or null).</summary>
     public static Task<LoopHarness> StartAsync(Action<FakeMonitor>? before, Func<string, string?>? preflight, params (string Key, string Value)[] options) =>
-        StartAsync(before, preflight, null, options);
+        StartWithAsync(host => host with { Preflight = preflight }, before, options);
 
     /// <summary>As above, with per-vassal cgroups (<c>--emperor-cgroup</c>) from <paramref name="cgroups"/>.</summary>
     public static Task<LoopHarness> StartAsync(Action<FakeMonitor>? before, Func<string, string?>? preflight, Core.Abstractions.IVassalCgroups? cgroups, params (string Key, string Value)[] options) =>
         StartWithAsync(host => host with { Preflight = preflight, Cgroups = cgroups }, before, options);
+
+    /// <summary>As above, with the Emperor's reading of vassal configs (the real reader over files in memory).</summary>
+    public static Task<LoopHarness> StartAsync(
+        Action<FakeMonitor>? before, Func<string, string?>? preflight, Core.Abstractions.IVassalConfigReader? configReader, params (string Key, string Value)[] options) =>
+        StartWithAsync(host => host with { Preflight = preflight, ConfigReader = configReader }, before, options);
 
     /// <summary>As above, with more of the host replaced by fakes (a config reader, a socket binder, an announcer).</summary>
     public static async Task<LoopHarness> StartWithAsync(Func<EmperorHost, EmperorHost> configure, Action<FakeMonitor>? before, params (string Key, string Value)[] options)

@@ -140,4 +140,22 @@ public sealed class VassalRefusalTests
     /// <summary>Our lines; testvassal also says it ignores the vassal's own arguments (--ini FILE) the patch passes on.</summary>
     private static List<string> EmperorLines(TestProcess run) =>
         [.. run.StandardErrorLines.Where(l => l.StartsWith("emperor:", StringComparison.Ordinal))];
+
+    /// <summary>Issue #17: a config with thousands of warnings must not print thousands of lines at every start.</summary>
+    [Fact(Timeout = Deadlines.Test)]
+    public async Task ManyDiagnostics_AFewLinesAndACount_AndTheProgramStillRuns()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        using var box = new Sandbox("refuse-many");
+        await using var guard = new LeakGuard();
+        var noisy = Enumerable.Range(1, 40).Select(i => $"x{i} = %(nope{i})").ToArray(); // 40 warnings: undefined placeholders
+        var ini = box.Ini([.. noisy, .. VassalRun.ReportingApp(box.Report)]);
+        await using var run = VassalRun.Start(guard, ini);
+
+        await VassalRun.ReportAfterExitAsync(run, box.Report, cancel);
+        var lines = EmperorLines(run);
+        Assert.Equal(6, lines.Count);
+        Assert.All(lines.Take(5), l => Assert.Contains(": warning: %(nope", l, StringComparison.Ordinal));
+        Assert.Equal($"{Prefix}… and 35 more diagnostics (--show-config with the same arguments lists them all)", lines[5]);
+    }
 }

@@ -7,23 +7,34 @@ namespace Emperor.Core.Emperor;
 /// The Emperor's reading of a vassal config, before the spawn: the same arguments, working directory, environment
 /// and pushed config the vassal role will see (<see cref="LaunchConfigHost"/>), through the machine's config host.
 /// A config whose reading would run a command (<c>exec://</c>) is not read: the Emperor may be root and the vassal
-/// not, and nothing the Emperor does on its behalf may run its commands. Pure given the host.
+/// not, and nothing the Emperor does on its behalf may run its commands. A reading with errors is returned as it is:
+/// the vassal role would refuse the same config, so the Emperor refuses it before spending a process on it
+/// (<see cref="ConfigRefusal"/>). Pure given the host.
 /// </summary>
 internal sealed class VassalConfigReader(IConfigHost machine) : IVassalConfigReader
 {
+    /// <summary>
+    /// The largest file the Emperor reads before a spawn. It reads on its loop thread, and a 5 MB file of warnings
+    /// takes seconds to read (the stats socket went unanswered meanwhile in the soak); a real config is a few kB. A
+    /// larger one is not judged here: its vassal reads it (and the crash-loop floor bounds a bad one).
+    /// </summary>
+    public const int MaxFileBytes = 256 * 1024;
+
+    private static readonly ConfigLimits s_limits = ConfigLimits.Default with { MaxFileBytes = MaxFileBytes };
+
     public ConfigLoadResult? Read(LaunchRequest request, out string? why)
     {
         var host = new LaunchConfigHost(machine, request);
-        var result = ConfigLoader.Load(request.Arguments.Skip(1).ToList(), host);
+        var result = ConfigLoader.Load(request.Arguments.Skip(1).ToList(), host, s_limits);
         if (host.CommandRefused)
         {
             why = "its config runs a command (exec://) while it is read";
             return null;
         }
 
-        if (result.HasErrors)
+        if (result.Diagnostics.Any(d => d.Code == ConfigDiagnosticCode.FileTooLarge))
         {
-            why = result.Diagnostics.First(d => d.Severity == ConfigSeverity.Error).Message;
+            why = $"its config is larger than the {MaxFileBytes} bytes the Emperor reads before a spawn";
             return null;
         }
 
