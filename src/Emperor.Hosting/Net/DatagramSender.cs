@@ -15,7 +15,7 @@ namespace Emperor.Hosting.Net;
 /// </summary>
 internal sealed partial class DatagramSender(ILogger logger, TimeProvider time) : IDatagramSender, IDisposable
 {
-    private static readonly TimeSpan Quiet = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan s_quiet = TimeSpan.FromMinutes(1);
     private readonly ConcurrentDictionary<string, EndPoint> _endpoints = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _lastComplaint = new(StringComparer.Ordinal);
     private Socket? _udp4;
@@ -66,7 +66,7 @@ internal sealed partial class DatagramSender(ILogger logger, TimeProvider time) 
     private void Complain(string server, string why)
     {
         var now = time.GetTimestamp();
-        if (_lastComplaint.TryGetValue(server, out var last) && time.GetElapsedTime(last, now) < Quiet)
+        if (_lastComplaint.TryGetValue(server, out var last) && time.GetElapsedTime(last, now) < s_quiet)
         {
             return;
         }
