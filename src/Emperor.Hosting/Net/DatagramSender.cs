@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Emperor.Core.Abstractions;
@@ -16,7 +15,7 @@ namespace Emperor.Hosting.Net;
 internal sealed partial class DatagramSender(ILogger logger, TimeProvider time) : IDatagramSender, IDisposable
 {
     private static readonly TimeSpan s_quiet = TimeSpan.FromMinutes(1);
-    private readonly ConcurrentDictionary<string, EndPoint> _endpoints = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, EndPoint> _endpoints = new(StringComparer.Ordinal); // loop thread only
     private readonly Dictionary<string, long> _lastComplaint = new(StringComparer.Ordinal);
     private Socket? _udp4;
     private Socket? _udp6;
@@ -30,7 +29,11 @@ internal sealed partial class DatagramSender(ILogger logger, TimeProvider time) 
     {
         try
         {
-            var endpoint = _endpoints.GetOrAdd(server, Resolve);
+            if (!_endpoints.TryGetValue(server, out var endpoint))
+            {
+                _endpoints[server] = endpoint = Resolve(server);
+            }
+
             var socket = SocketFor(endpoint);
             socket.SendTo(datagram, SocketFlags.None, endpoint);
             Sent++;
