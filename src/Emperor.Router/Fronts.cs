@@ -265,29 +265,46 @@ internal sealed class Front(string kind, string address, SubscriptionTable table
             {
                 var length = request.ContentLength;
                 var now = (int)Math.Min(extra.Length, length);
-                if (now > 0)
+                var sent = true;
+                try
                 {
-                    await backend.SendAsync([new(head), new(extra, 0, now)], SocketFlags.None).ConfigureAwait(false);
+                    if (now > 0)
+                    {
+                        await backend.SendAsync([new(head), new(extra, 0, now)], SocketFlags.None).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await backend.SendAsync(head, SocketFlags.None, cancel).ConfigureAwait(false);
+                    }
                 }
-                else
+                catch (SocketException)
                 {
-                    await backend.SendAsync(head, SocketFlags.None, cancel).ConfigureAwait(false);
+                    sent = false; // the node went away (a kept connection it closed, or it died): retried or answered 502 below
                 }
 
-                if (length - now > 0)
+                if (sent && length - now > 0)
                 {
                     await PumpAsync(client, backend, length - now, deadline).ConfigureAwait(false);
                 }
 
-                var (answered, keepClient, nodeReusable) = await RelayHttpResponseAsync(backend, client, request, deadline).ConfigureAwait(false);
+                var (answered, keepClient, nodeReusable) = sent
+                    ? await RelayHttpResponseAsync(backend, client, request, deadline).ConfigureAwait(false)
+                    : (false, false, false);
                 if (!answered && reused && length == 0)
                 {
                     // The node closed the idle connection just as we took it: once more on a new one.
                     backend.Dispose();
                     deadline.CancelAfter(timeout);
-                    backend = await Dial(node.Address, cancel).ConfigureAwait(false);
                     reused = false;
-                    continue;
+                    try
+                    {
+                        backend = await Dial(node.Address, cancel).ConfigureAwait(false);
+                        continue;
+                    }
+                    catch (SocketException)
+                    {
+                        backend = new Socket(SocketType.Stream, ProtocolType.Tcp); // disposed below; the client gets a 502
+                    }
                 }
 
                 keepNode = answered && nodeReusable;
@@ -342,7 +359,16 @@ internal sealed class Front(string kind, string address, SubscriptionTable table
                 }
 
                 deadline.CancelAfter(timeout);
-                var read = await from.ReceiveAsync(buffer.AsMemory(n, HttpRequestHead.MaxHead - n), SocketFlags.None, cancel).ConfigureAwait(false);
+                int read;
+                try
+                {
+                    read = await from.ReceiveAsync(buffer.AsMemory(n, HttpRequestHead.MaxHead - n), SocketFlags.None, cancel).ConfigureAwait(false);
+                }
+                catch (SocketException)
+                {
+                    read = 0; // the node reset the connection before its head was complete: as if it closed
+                }
+
                 if (read == 0)
                 {
                     if (n > 0)
@@ -549,6 +575,12 @@ internal sealed class Front(string kind, string address, SubscriptionTable table
                 var n = await from.ReceiveAsync(buffer.AsMemory(0, 16384), SocketFlags.None, cancel).ConfigureAwait(false);
                 if (n == 0)
                 {
+                    if (first)
+                    {
+                        // The node closed without a byte of answer (it died mid-request): the client gets a 502, not silence.
+                        await to.SendAsync("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray(), SocketFlags.None, cancel).ConfigureAwait(false);
+                    }
+
                     return selfDelimited;
                 }
 
