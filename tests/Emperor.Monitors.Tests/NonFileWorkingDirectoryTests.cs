@@ -57,9 +57,29 @@ public sealed class NonFileWorkingDirectoryTests : IAsyncDisposable
         Assert.Equal(0, await emperor.StopAsync(s_deadline, ct));
     }
 
-    /// <summary>The running pid is the vassal role's until it execs the program with the options' environment.</summary>
+    /// <summary>
+    /// The running pid is the vassal role's until it execs the program with the options' environment (through
+    /// <c>sh</c>, so two execs). Only once the pid's executable is the test vassal is its environment final: a read
+    /// of /proc/PID/environ during an exec can see a half-built block.
+    /// </summary>
     private static Task ProgramRunsAsync(int pid, CancellationToken ct) =>
-        Wait.UntilAsync(() => EnvironmentOf(pid, "CWD_TAG") is not null, s_deadline, $"pid {pid} to exec the test vassal", ct);
+        Wait.UntilAsync(
+            () => ExecutableOf(pid) == Path.GetFullPath(TestPaths.TestVassalBinary) && EnvironmentOf(pid, "CWD_TAG") is not null,
+            s_deadline,
+            $"pid {pid} to exec the test vassal",
+            ct);
+
+    private static string? ExecutableOf(int pid)
+    {
+        try
+        {
+            return new FileInfo($"/proc/{pid}/exe").LinkTarget;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
 
     private static string? CwdOf(int pid) => new FileInfo($"/proc/{pid}/cwd").LinkTarget;
 
